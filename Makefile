@@ -1,0 +1,40 @@
+# The two commands a new user runs: `make run` (the product) and `make test` (every test).
+SWIFT ?= swift
+BUILD_DIR := build
+PLUGIN := $(BUILD_DIR)/mosquitto_session_auth.so
+CLI := $(BUILD_DIR)/sessionctl
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
+
+# The plugin links the Swift runtime statically (the broker host needs no Swift), exports only the
+# three entry points, and is never unloaded (-z nodelete: Swift code must not be unmapped).
+PLUGIN_LINK_FLAGS := -Xswiftc -static-stdlib \
+	-Xlinker --version-script=$(CURDIR)/scripts/plugin-exports.map -Xlinker -z -Xlinker nodelete
+
+.PHONY: all build deps run test unit-test clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release -Xswiftc -static-stdlib --product sessionctl
+	$(SWIFT) build -c release $(PLUGIN_LINK_FLAGS) --product mosquitto_session_auth
+	@mkdir -p $(BUILD_DIR)
+	@cp "$(RELEASE_BIN)/libmosquitto_session_auth.so" $(PLUGIN)
+	@strip --strip-unneeded $(PLUGIN)
+	@cp "$(RELEASE_BIN)/sessionctl" $(CLI)
+	@strip $(CLI)
+	@echo "plugin: $(PLUGIN) ($$(du -k $(PLUGIN) | cut -f1) KiB); runtime dependencies:"
+	@ldd $(PLUGIN) | sed 's/^/  /'
+
+run: build
+	@scripts/run-demo.sh
+
+# Unit tests, C-ABI tests against broker stubs, and integration tests against a real mosquitto
+# started on a free loopback port with $(PLUGIN).
+test: build
+	SESSION_AUTH_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(SWIFT) test
+
+clean:
+	rm -rf $(BUILD_DIR) .build

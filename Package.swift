@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies run one way: sessionctl -> SessionStore -> SessionAuthCore;
+// the plugin -> SessionStore + SessionAuthCore + the C modules. The core sees no C and does no I/O.
+let package = Package(
+    name: "mosquitto-session-auth",
+    products: [
+        // Loaded by Mosquitto as build/mosquitto_session_auth.so (the Makefile copies and strips it).
+        .library(name: "mosquitto_session_auth", type: .dynamic, targets: ["MosquittoSessionAuth"]),
+        .executable(name: "sessionctl", targets: ["sessionctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C boundary: the system headers and the few shims Swift cannot express (variadics, macros).
+        .systemLibrary(name: "CMosquittoBroker", path: "include/CMosquittoBroker"),
+        .systemLibrary(name: "CSQLite", path: "include/CSQLite"),
+        .systemLibrary(name: "COpenSSL", path: "include/COpenSSL"),
+        .systemLibrary(name: "CMosquittoClient", path: "include/CMosquittoClient"),
+
+        .target(name: "SessionAuthCore"),
+        .target(name: "SessionAuthCrypto", dependencies: ["COpenSSL", "SessionAuthCore"]),
+        .target(name: "SessionStore", dependencies: ["CSQLite", "SessionAuthCore"]),
+        .target(
+            name: "MosquittoSessionAuth",
+            dependencies: ["CMosquittoBroker", "SessionAuthCore", "SessionAuthCrypto", "SessionStore"]
+        ),
+        .executableTarget(
+            name: "sessionctl",
+            dependencies: [
+                "SessionAuthCore", "SessionAuthCrypto", "SessionStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "SessionAuthCoreTests", dependencies: ["SessionAuthCore", "SessionAuthCrypto"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionAuthCore", "SessionAuthCrypto"]),
+        // Stand-ins for the broker's exported functions, so the C-ABI layer links outside the broker.
+        .target(name: "BrokerStubs", dependencies: ["CMosquittoBroker"], path: "Tests/BrokerStubs"),
+        .testTarget(
+            name: "PluginABITests",
+            dependencies: ["MosquittoSessionAuth", "BrokerStubs", "SessionStore", "SessionAuthCore", "SessionAuthCrypto"]
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["CMosquittoClient"]),
+    ]
+)

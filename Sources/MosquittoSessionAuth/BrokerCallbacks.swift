@@ -1,0 +1,116 @@
+import CMosquittoBroker
+#if canImport(Glibc)
+    import Glibc
+#endif
+import SessionAuthCore
+
+/// The broker's callbacks: each one translates the event struct into Swift values, asks the state,
+/// and translates the answer back. No Swift error or trap may escape into the broker.
+enum BrokerCallbacks {
+    static let basicAuth: MOSQ_FUNC_generic_callback = { _, eventData, userdata in
+        guard let state = PluginInstance.state(userdata),
+            let event = eventData?.assumingMemoryBound(to: mosquitto_evt_basic_auth.self).pointee,
+            let client = event.client
+        else { return MOSQ_ERR_AUTH.rawValue }
+        let clientID = bytes(mosquitto_client_id(client)) ?? []
+        let attempt = LoginAttempt(username: bytes(event.username), password: bytes(event.password), clientID: clientID)
+        let result = state.authenticate(attempt, connection: connectionID(client), nowMilliseconds: Clock.nowMilliseconds())
+        switch result {
+        case .success(let admitted):
+            BrokerLog.debug(
+                "allowed client '\(admitted.clientID)' as '\(admitted.username)' in session '\(admitted.sessionID)'")
+            return MOSQ_ERR_SUCCESS.rawValue
+        case .failure(let refusal):
+            let who = describe(clientID: clientID, address: mosquitto_client_address(client), state: state)
+            if refusal.isForeign && state.options.unknownUsers == .defer {
+                BrokerLog.debug("deferring \(who) to other plugins: \(refusal)")
+                return MOSQ_ERR_PLUGIN_DEFER.rawValue
+            }
+            let reason = state.storeHasLoaded || refusal.isForeign
+                ? "\(refusal)" : "the session store has not been readable since start (see the store warning)"
+            BrokerLog.notice("refused \(who): \(reason)")
+            return MOSQ_ERR_AUTH.rawValue
+        }
+    }
+
+    static let aclCheck: MOSQ_FUNC_generic_callback = { _, eventData, userdata in
+        guard let state = PluginInstance.state(userdata),
+            let event = eventData?.assumingMemoryBound(to: mosquitto_evt_acl_check.self).pointee,
+            let client = event.client, let topicPointer = event.topic
+        else { return MOSQ_ERR_ACL_DENIED.rawValue }
+        guard let kind = accessKind(event.access) else { return MOSQ_ERR_ACL_DENIED.rawValue }
+        let topic = String(cString: topicPointer)
+        guard let member = state.client(connectionID(client)) else {
+            if state.options.unknownUsers == .defer { return MOSQ_ERR_PLUGIN_DEFER.rawValue }
+            let who = describe(clientID: bytes(mosquitto_client_id(client)) ?? [], address: nil, state: state)
+            BrokerLog.notice("denied \(kind.rawValue) '\(LogText.topic(topic))' to \(who): not a session member")
+            return MOSQ_ERR_ACL_DENIED.rawValue
+        }
+        switch state.decide(kind, topic: topic, client: member, nowSeconds: Clock.nowMilliseconds() / 1000) {
+        case .allow:
+            return MOSQ_ERR_SUCCESS.rawValue
+        case .deny(let denial):
+            BrokerLog.notice(
+                "denied \(kind.rawValue) '\(LogText.topic(topic))' to client '\(member.clientID)' "
+                    + "of session '\(member.sessionID)': \(denial)")
+            return MOSQ_ERR_ACL_DENIED.rawValue
+        }
+    }
+
+    static let tick: MOSQ_FUNC_generic_callback = { _, _, userdata in
+        guard let state = PluginInstance.state(userdata) else { return MOSQ_ERR_SUCCESS.rawValue }
+        for evicted in state.tick(nowMilliseconds: Clock.nowMilliseconds()) {
+            // with_will false: the will of a client whose session ended must not be published.
+            let rc = mosquitto_kick_client_by_clientid(evicted.clientID, false)
+            BrokerLog.notice(
+                "disconnecting client '\(evicted.clientID)' (\(evicted.username)): session "
+                    + "'\(evicted.sessionID)' is no longer open" + (rc == MOSQ_ERR_SUCCESS.rawValue ? "" : " (kick returned \(rc))"))
+        }
+        return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    static let disconnect: MOSQ_FUNC_generic_callback = { _, eventData, userdata in
+        guard let state = PluginInstance.state(userdata),
+            let event = eventData?.assumingMemoryBound(to: mosquitto_evt_disconnect.self).pointee,
+            let client = event.client
+        else { return MOSQ_ERR_SUCCESS.rawValue }
+        state.disconnected(connectionID(client))
+        return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    // MARK: Translation helpers
+
+    private static func connectionID(_ client: OpaquePointer) -> ConnectionID {
+        ConnectionID(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(client))))
+    }
+
+    private static func bytes(_ string: UnsafePointer<CChar>?) -> [UInt8]? {
+        guard let string else { return nil }
+        return Array(UnsafeRawBufferPointer(start: string, count: strlen(string)))
+    }
+
+    private static func accessKind(_ access: Int32) -> AccessKind? {
+        switch access {
+        case MOSQ_ACL_READ: return .read
+        case MOSQ_ACL_WRITE: return .write
+        case MOSQ_ACL_SUBSCRIBE: return .subscribe
+        case MOSQ_ACL_UNSUBSCRIBE: return .unsubscribe
+        default: return nil
+        }
+    }
+
+    /// Names a client in a log line, echoing only names that passed the identity alphabet.
+    private static func describe(clientID: [UInt8], address: UnsafePointer<CChar>?, state: PluginState) -> String {
+        var text = state.loginPolicy.identityRules.violation(in: clientID) == nil
+            ? "client '\(String(decoding: clientID, as: UTF8.self))'" : "a client with an invalid client id"
+        if let address { text += " from \(String(cString: address))" }
+        return text
+    }
+}
+
+extension PluginInstance {
+    static func state(_ userdata: UnsafeMutableRawPointer?) -> PluginState? {
+        guard let userdata else { return nil }
+        return Unmanaged<PluginInstance>.fromOpaque(userdata).takeUnretainedValue().state
+    }
+}

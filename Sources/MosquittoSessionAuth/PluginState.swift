@@ -1,0 +1,102 @@
+import SessionAuthCore
+import SessionAuthCrypto
+import SessionStore
+
+/// Everything one plugin instance knows, handed to every callback as userdata. With
+/// `per_listener_settings true` the broker initialises one instance per listener, so nothing is global.
+final class PluginState {
+    /// How often the store is asked for changes; the tick fires about 10 times a second.
+    static let refreshIntervalMilliseconds: Int64 = 100
+
+    let options: PluginOptions
+    let loginPolicy: LoginPolicy
+    let digester = OpenSSLDigester()
+    private(set) var sessions = SessionSnapshot()
+    private(set) var registry = ClientRegistry()
+    private let store: StoreFollower
+    private var lastRefresh: Int64?
+    private var lastSweepSecond: Int64?
+    private var sessionsChangedSinceSweep = false
+    private(set) var tickCount = 0
+    let startedAtMilliseconds: Int64
+
+    init(options: PluginOptions, nowMilliseconds: Int64) {
+        self.options = options
+        self.loginPolicy = LoginPolicy(options: options)
+        self.store = StoreFollower(path: options.databasePath)
+        self.startedAtMilliseconds = nowMilliseconds
+        refreshIfDue(nowMilliseconds: nowMilliseconds)
+    }
+
+    // MARK: Events, in Swift terms
+
+    func authenticate(_ attempt: LoginAttempt, connection: ConnectionID, nowMilliseconds: Int64)
+        -> Result<AuthenticatedClient, LoginRefusal>
+    {
+        // Logins also pull changes, so a session created a moment ago is found even between ticks.
+        refreshIfDue(nowMilliseconds: nowMilliseconds)
+        let result = loginPolicy.authenticate(
+            attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+        if case .success(let client) = result { registry.admit(client, as: connection) }
+        return result
+    }
+
+    var storeHasLoaded: Bool { store.hasLoaded }
+
+    func client(_ connection: ConnectionID) -> AuthenticatedClient? {
+        registry[connection]
+    }
+
+    func decide(_ kind: AccessKind, topic: String, client: AuthenticatedClient, nowSeconds: Int64) -> AccessDecision {
+        AccessPolicy.decide(kind, topic: topic, client: client, sessions: sessions, now: nowSeconds)
+    }
+
+    func disconnected(_ connection: ConnectionID) {
+        registry.remove(connection)
+    }
+
+    /// Runs on every broker tick: pulls store changes and returns the clients to disconnect
+    /// (sessions closed, expired or gone). Disconnects happen here, never inside auth or ACL callbacks.
+    func tick(nowMilliseconds: Int64) -> [AuthenticatedClient] {
+        tickCount += 1
+        refreshIfDue(nowMilliseconds: nowMilliseconds)
+        let second = nowMilliseconds / 1000
+        // Expiry needs no store change, so sweep at least once a second as well as after each change.
+        guard sessionsChangedSinceSweep || second != lastSweepSecond else { return [] }
+        sessionsChangedSinceSweep = false
+        lastSweepSecond = second
+        return registry.evictClientsOfInactiveSessions(sessions, now: second)
+    }
+
+    private func refreshIfDue(nowMilliseconds: Int64) {
+        if let lastRefresh, nowMilliseconds >= lastRefresh,
+            nowMilliseconds - lastRefresh < Self.refreshIntervalMilliseconds
+        {
+            return
+        }
+        lastRefresh = nowMilliseconds
+        switch store.update(since: sessions.revision, nowMilliseconds: nowMilliseconds) {
+        case .full(let records):
+            sessions = SessionSnapshot(validated(records))
+            sessionsChangedSinceSweep = true
+            BrokerLog.notice("loaded \(sessions.count) sessions from \(options.databasePath)")
+        case .changed(let records):
+            sessions.apply(validated(records))
+            sessionsChangedSinceSweep = true
+            BrokerLog.debug("applied \(records.count) changed sessions from the store")
+        case nil:
+            break
+        }
+    }
+
+    /// A row whose id breaks the identity alphabet could never be logged into safely: it is skipped.
+    private func validated(_ records: [SessionRecord]) -> [SessionRecord] {
+        records.filter { record in
+            if let violation = loginPolicy.identityRules.violation(in: record.id.utf8) {
+                BrokerLog.warning("skipping a session in the store whose id \(violation)")
+                return false
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import SessionAuthCore
+import SessionStore
+
+/// Keeps the plugin's snapshot up to date from the store, on the broker's tick, without ever
+/// blocking the loop: a busy or broken store leaves the last good snapshot in place, and each
+/// distinct problem is logged once.
+final class StoreFollower {
+    /// How often a missing or broken store is retried.
+    static let reopenIntervalMilliseconds: Int64 = 1_000
+
+    let path: String
+    private var reader: SessionStoreReader?
+    private var lastDataVersion: Int64?
+    private var lastOpenAttempt: Int64?
+    private var reportedProblem: String?
+    /// True once the store has been read at least once: before that, logins cannot be checked.
+    private(set) var hasLoaded = false
+
+    init(path: String) {
+        self.path = path
+    }
+
+    enum Update {
+        /// Every session: replaces the snapshot (first read, or the file was reopened).
+        case full([SessionRecord])
+        /// Sessions changed since the snapshot's revision.
+        case changed([SessionRecord])
+    }
+
+    /// What changed since `revision`, or nil when the store has nothing new (or cannot be read now).
+    func update(since revision: Int64, nowMilliseconds: Int64) -> Update? {
+        guard let reader = openReaderIfDue(nowMilliseconds) else { return nil }
+        do {
+            // data_version first: a commit landing between the two reads is then seen again next tick.
+            let version = try reader.dataVersion()
+            if version == lastDataVersion { return nil }
+            let isFull = lastDataVersion == nil
+            let records = try reader.sessions(changedAfter: isFull ? 0 : revision)
+            lastDataVersion = version
+            hasLoaded = true
+            recovered()
+            return isFull ? .full(records) : .changed(records)
+        } catch {
+            if case .sqlite(_, let sqliteError) = error, sqliteError.isBusy {
+                report("the store is busy; serving the last good snapshot and retrying")
+            } else {
+                report("cannot read the store: \(error); serving the last good snapshot and reopening")
+                self.reader = nil
+            }
+            return nil
+        }
+    }
+
+    private func openReaderIfDue(_ now: Int64) -> SessionStoreReader? {
+        if let reader { return reader }
+        // A clock that stepped backwards counts as due, so a wrong clock never stops the retries.
+        if let lastOpenAttempt, now >= lastOpenAttempt, now - lastOpenAttempt < Self.reopenIntervalMilliseconds {
+            return nil
+        }
+        lastOpenAttempt = now
+        do {
+            let opened = try SessionStoreReader(path: path)
+            reader = opened
+            lastDataVersion = nil
+            return opened
+        } catch {
+            report("\(error); session logins are refused until it can be read (retrying every second)")
+            return nil
+        }
+    }
+
+    private func report(_ problem: String) {
+        guard problem != reportedProblem else { return }
+        reportedProblem = problem
+        BrokerLog.warning(problem)
+    }
+
+    private func recovered() {
+        guard reportedProblem != nil else { return }
+        reportedProblem = nil
+        BrokerLog.notice("the store \(path) is readable again")
+    }
+}

@@ -1,0 +1,61 @@
+/// Identifies one broker connection (the address of its `struct mosquitto`), opaque to the core.
+public struct ConnectionID: Hashable, Sendable {
+    public let rawValue: UInt
+    public init(_ rawValue: UInt) { self.rawValue = rawValue }
+}
+
+/// The connections the plugin let in, by connection and by session.
+///
+/// Tracking is by connection, not by username: two sessions may both have a device named `sensor1`,
+/// and closing one must disconnect only its own.
+public struct ClientRegistry: Sendable {
+    private var clients: [ConnectionID: AuthenticatedClient] = [:]
+    private var connectionByClientID: [String: ConnectionID] = [:]
+    private var connectionsBySession: [String: Set<ConnectionID>] = [:]
+
+    public init() {}
+
+    public var count: Int { clients.count }
+
+    public subscript(connection: ConnectionID) -> AuthenticatedClient? { clients[connection] }
+
+    /// Records a connection that passed CONNECT. A connection already holding the same client id is
+    /// forgotten: the broker is about to take it over, and its disconnect may come after this admit.
+    public mutating func admit(_ client: AuthenticatedClient, as connection: ConnectionID) {
+        if let previous = connectionByClientID[client.clientID], previous != connection {
+            remove(previous)
+        }
+        remove(connection)
+        clients[connection] = client
+        connectionByClientID[client.clientID] = connection
+        connectionsBySession[client.sessionID, default: []].insert(connection)
+    }
+
+    @discardableResult
+    public mutating func remove(_ connection: ConnectionID) -> AuthenticatedClient? {
+        guard let client = clients.removeValue(forKey: connection) else { return nil }
+        if connectionByClientID[client.clientID] == connection {
+            connectionByClientID.removeValue(forKey: client.clientID)
+        }
+        connectionsBySession[client.sessionID]?.remove(connection)
+        if connectionsBySession[client.sessionID]?.isEmpty == true {
+            connectionsBySession.removeValue(forKey: client.sessionID)
+        }
+        return client
+    }
+
+    /// Forgets and returns every client whose session is no longer open, to be disconnected.
+    /// Costs one lookup per session with a connected client.
+    public mutating func evictClientsOfInactiveSessions(_ sessions: SessionSnapshot, now: Int64)
+        -> [AuthenticatedClient]
+    {
+        var evicted: [AuthenticatedClient] = []
+        for (sessionID, connections) in connectionsBySession {
+            if let session = sessions[sessionID], session.status(at: now) == .open { continue }
+            for connection in connections {
+                if let client = remove(connection) { evicted.append(client) }
+            }
+        }
+        return evicted
+    }
+}

@@ -1,0 +1,76 @@
+/// The plugin's options (`plugin_opt_<name>` or `auth_opt_<name>` in mosquitto.conf), each with a default.
+/// Parsing is all-or-nothing: an unknown option or a bad value stops the broker at start.
+public struct PluginOptions: Equatable, Sendable {
+    public static let defaultDatabasePath = "/var/lib/mosquitto-session-auth/sessions.db"
+
+    public var databasePath = PluginOptions.defaultDatabasePath
+    public var topicRoot = TopicRootTemplate.default
+    public var pinLogin = true
+    public var maxIdentityLength = IdentityRules.defaultMaxLength
+    public var clientIDPolicy = ClientIDPolicy.any
+    public var unknownUsers = UnknownUsers.deny
+
+    public init() {}
+
+    public init(_ pairs: [(key: String, value: String)]) throws(OptionError) {
+        var seen = Set<String>()
+        for (key, value) in pairs {
+            guard seen.insert(key).inserted else { throw .duplicate(option: key) }
+            try set(key, value)
+        }
+    }
+
+    private mutating func set(_ key: String, _ value: String) throws(OptionError) {
+        switch key {
+        case "db_path":
+            guard !value.isEmpty else {
+                throw .badValue(option: key, value: value, why: "must be the path of the store sessionctl writes")
+            }
+            databasePath = value
+        case "topic_root":
+            topicRoot = try TopicRootTemplate(value)
+        case "pin_login":
+            pinLogin = try Self.boolean(key, value)
+        case "max_identity_length":
+            guard let length = Int(value), IdentityRules.maxLengthRange.contains(length) else {
+                throw .badValue(
+                    option: key, value: value,
+                    why: "must be a whole number from \(IdentityRules.maxLengthRange.lowerBound) to "
+                        + "\(IdentityRules.maxLengthRange.upperBound)")
+            }
+            maxIdentityLength = length
+        case "clientid_policy":
+            clientIDPolicy = try Self.choice(key, value, ClientIDPolicy.self)
+        case "unknown_users":
+            unknownUsers = try Self.choice(key, value, UnknownUsers.self)
+        default:
+            throw .unknown(option: key)
+        }
+    }
+
+    private static func boolean(_ key: String, _ value: String) throws(OptionError) -> Bool {
+        switch value {
+        case "true": return true
+        case "false": return false
+        default: throw .badValue(option: key, value: value, why: "must be true or false")
+        }
+    }
+
+    private static func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ value: String, _: T.Type)
+        throws(OptionError) -> T where T.RawValue == String
+    {
+        guard let parsed = T(rawValue: value) else {
+            let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .badValue(option: key, value: value, why: "must be one of: \(names)")
+        }
+        return parsed
+    }
+}
+
+/// What to do with credentials this plugin does not recognise (option `unknown_users`).
+public enum UnknownUsers: String, Sendable, Equatable, CaseIterable {
+    /// Refuse them: this plugin is the only authority.
+    case deny
+    /// Leave them to the broker's other plugins (MOSQ_ERR_PLUGIN_DEFER).
+    case `defer`
+}

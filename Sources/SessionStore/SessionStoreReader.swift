@@ -1,0 +1,42 @@
+import SessionAuthCore
+
+/// The store as the plugin sees it: read-only, never waits on a lock (the broker loop must not
+/// stall), and every read is one statement, so no read transaction is left open between ticks.
+public final class SessionStoreReader {
+    private let database: SQLiteDatabase
+    private let changedSessions: SQLiteStatement
+    public var path: String { database.path }
+
+    public init(path: String) throws(StoreError) {
+        do {
+            database = try SQLiteDatabase(path: path, mode: .readOnly, busyTimeoutMilliseconds: 0)
+            guard let applied = try StoreSchema.appliedVersion(database) else { throw StoreError.notAStore(path: path) }
+            guard applied <= StoreSchema.latestVersion else {
+                throw StoreError.newerSchema(path: path, found: applied, known: StoreSchema.latestVersion)
+            }
+            changedSessions = try database.prepare(
+                "SELECT \(SessionRow.columns) FROM sessions WHERE revision > ? ORDER BY revision")
+        } catch let error as SQLiteError where error.code & 0xff == 14 {
+            // SQLITE_CANTOPEN: the file (or its folder) is not there.
+            throw .missing(path: path)
+        } catch {
+            throw StoreError.wrap(path, error)
+        }
+    }
+
+    /// Changes whenever another connection commits to the file: a cheap check for "anything new?".
+    public func dataVersion() throws(StoreError) -> Int64 {
+        do { return try database.integer("PRAGMA data_version") ?? 0 } catch { throw StoreError.wrap(path, error) }
+    }
+
+    /// Sessions created or changed after `revision` (0 for all of them).
+    public func sessions(changedAfter revision: Int64) throws(StoreError) -> [SessionRecord] {
+        do {
+            try changedSessions.bind([.integer(revision)])
+            defer { changedSessions.reset() }
+            return try SessionRow.records(changedSessions)
+        } catch {
+            throw StoreError.wrap(path, error)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// The store's schema: named, append-only migrations, each applied in one transaction by the writer
+/// (sessionctl). Never edit a migration that has shipped; add the next one.
+enum StoreSchema {
+    struct Migration {
+        let version: Int64
+        let name: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "create_sessions",
+            sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    pin_hash TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    label TEXT,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    closed_at INTEGER,
+                    -- store_revision.value when the row last changed: readers load only newer rows.
+                    revision INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX sessions_by_revision ON sessions(revision);
+                CREATE TABLE store_revision (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    value INTEGER NOT NULL
+                ) STRICT;
+                INSERT INTO store_revision (id, value) VALUES (1, 0);
+                CREATE TABLE profiles (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    description TEXT NOT NULL
+                ) STRICT;
+                INSERT INTO profiles (name, description)
+                    VALUES ('open', 'every member may read and write any topic inside the session');
+                """),
+    ]
+
+    static var latestVersion: Int64 { migrations.last?.version ?? 0 }
+
+    static let createMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL
+        ) STRICT
+        """
+
+    /// The highest migration applied to `database`, or nil when it is not a store at all.
+    static func appliedVersion(_ database: SQLiteDatabase) throws(SQLiteError) -> Int64? {
+        let hasTable = try database.integer(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard hasTable == 1 else { return nil }
+        return try database.integer("SELECT coalesce(max(version), 0) FROM schema_migrations") ?? 0
+    }
+
+    /// Applies every migration newer than the store's version, each in its own transaction.
+    static func migrate(_ database: SQLiteDatabase) throws {
+        try database.writeTransaction { try database.execute(createMigrationsTable) }
+        for migration in migrations {
+            try database.writeTransaction {
+                // Re-read inside the write lock: a second sessionctl may have migrated meanwhile.
+                let applied = try appliedVersion(database) ?? 0
+                guard migration.version > applied else { return }
+                try database.execute(migration.sql)
+                let record = try database.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
+                try record.bind([.integer(migration.version), .text(migration.name)])
+                _ = try record.step()
+            }
+        }
+    }
+}
