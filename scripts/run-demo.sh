@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port="${PORT:-1883}"
-demo="$PWD/demo"
+demo="${DEMO_DIR:-$PWD/demo}"
 db="$demo/sessions.db"
 mkdir -p "$demo"
 

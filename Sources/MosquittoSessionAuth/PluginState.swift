@@ -35,8 +35,12 @@ final class PluginState {
     {
         // Logins also pull changes, so a session created a moment ago is found even between ticks.
         refreshIfDue(nowMilliseconds: nowMilliseconds)
-        let result = loginPolicy.authenticate(
-            attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+        var result = loginPolicy.authenticate(attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+        // A session created since the last refresh: look once more (a data_version check, microseconds)
+        // rather than refuse a device that was handed its id and pin a moment ago.
+        if case .failure(.unknownSession) = result, refresh(nowMilliseconds: nowMilliseconds) {
+            result = loginPolicy.authenticate(attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+        }
         if case .success(let client) = result { registry.admit(client, as: connection) }
         return result
     }
@@ -74,19 +78,25 @@ final class PluginState {
         {
             return
         }
+        refresh(nowMilliseconds: nowMilliseconds)
+    }
+
+    /// Applies what changed in the store; true when anything did.
+    @discardableResult
+    private func refresh(nowMilliseconds: Int64) -> Bool {
         lastRefresh = nowMilliseconds
         switch store.update(since: sessions.revision, nowMilliseconds: nowMilliseconds) {
         case .full(let records):
             sessions = SessionSnapshot(validated(records))
-            sessionsChangedSinceSweep = true
             BrokerLog.notice("loaded \(sessions.count) sessions from \(options.databasePath)")
         case .changed(let records):
             sessions.apply(validated(records))
-            sessionsChangedSinceSweep = true
             BrokerLog.debug("applied \(records.count) changed sessions from the store")
         case nil:
-            break
+            return false
         }
+        sessionsChangedSinceSweep = true
+        return true
     }
 
     /// A row whose id breaks the identity alphabet could never be logged into safely: it is skipped.

@@ -32,7 +32,9 @@ public struct PluginOptions: Equatable, Sendable {
         case "pin_login":
             pinLogin = try Self.boolean(key, value)
         case "max_identity_length":
-            guard let length = Int(value), IdentityRules.maxLengthRange.contains(length) else {
+            guard value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), value.utf8.count <= 5,
+                let length = Int(value), IdentityRules.maxLengthRange.contains(length)
+            else {
                 throw .badValue(
                     option: key, value: value,
                     why: "must be a whole number from \(IdentityRules.maxLengthRange.lowerBound) to "

@@ -20,7 +20,9 @@ public struct TopicRootTemplate: Equatable, Sendable {
             throw bad("may contain %s once and no other placeholder")
         }
         // A root that is not a whole topic level would let session `s1` reach `s10/...`.
-        guard after.utf8.last == UInt8(ascii: "/"), before.isEmpty || before.utf8.last == UInt8(ascii: "/") else {
+        guard after.utf8.first == UInt8(ascii: "/"), after.utf8.last == UInt8(ascii: "/"),
+            before.isEmpty || before.utf8.last == UInt8(ascii: "/")
+        else {
             throw bad("must keep %s a whole topic level and end with '/', like '%s/' or 'sessions/%s/'")
         }
         guard !bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") || $0 == 0 }) else {

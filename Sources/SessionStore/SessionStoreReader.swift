@@ -1,5 +1,9 @@
 import SessionAuthCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The store as the plugin sees it: read-only, never waits on a lock (the broker loop must not
 /// stall), and every read is one statement, so no read transaction is left open between ticks.
 public final class SessionStoreReader {
@@ -8,6 +12,7 @@ public final class SessionStoreReader {
     public var path: String { database.path }
 
     public init(path: String) throws(StoreError) {
+        guard access(path, F_OK) == 0 else { throw .missing(path: path) }
         do {
             database = try SQLiteDatabase(path: path, mode: .readOnly, busyTimeoutMilliseconds: 0)
             guard let applied = try StoreSchema.appliedVersion(database) else { throw StoreError.notAStore(path: path) }
@@ -16,9 +21,6 @@ public final class SessionStoreReader {
             }
             changedSessions = try database.prepare(
                 "SELECT \(SessionRow.columns) FROM sessions WHERE revision > ? ORDER BY revision")
-        } catch let error as SQLiteError where error.code & 0xff == 14 {
-            // SQLITE_CANTOPEN: the file (or its folder) is not there.
-            throw .missing(path: path)
         } catch {
             throw StoreError.wrap(path, error)
         }

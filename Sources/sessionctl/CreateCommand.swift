@@ -23,7 +23,13 @@ struct CreateCommand: ParsableCommand {
     @Option(help: "A free-text note shown by list and show.")
     var label: String?
 
+    @Option(help: "Use this session id instead of a random one (\(IdentityRules.alphabetDescription), at most 64 bytes).")
+    var id: String?
+
     func validate() throws {
+        if let id, let violation = IdentityRules().violation(in: id.utf8) {
+            throw ValidationError("--id '\(id)' \(violation)")
+        }
         if let ttl, DurationParser.seconds(ttl) == nil {
             throw ValidationError("--ttl '\(ttl)' is not a duration: use seconds or a number with s, m, h or d (e.g. 90s, 15m, 24h, 7d), at most 10 years")
         }
@@ -43,9 +49,10 @@ struct CreateCommand: ParsableCommand {
         let pin = SessionSecrets.newPin()
         let pinHash = try SessionSecrets.hash(pin: pin)
         for _ in 0..<5 {
-            let id = SessionSecrets.newID()
+            let id = self.id ?? SessionSecrets.newID()
             let outcome = try opened.insertSession(
                 id: id, pinHash: pinHash, type: type, label: label, createdAt: now, expiresAt: expiresAt)
+            if outcome == .idTaken, self.id != nil { throw CLIError("a session with id '\(id)' already exists") }
             guard outcome == .inserted else { continue }
             guard let record = try opened.session(id: id) else { throw CLIError("session \(id) vanished after it was created") }
             if store.json {

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A real Mosquitto 2.0 (Debian's /usr/sbin/mosquitto) on a free loopback port with the built plugin,
+/// in a temporary folder of its own. Stop it with `stop()` (or let it go out of scope).
+final class Broker {
+    let directory: URL
+    let port: Int
+    let databasePath: String
+    let logPath: String
+    private var process: SpawnedProcess?
+    var sessionctl: SessionCtl { SessionCtl(databasePath: databasePath) }
+
+    /// - Parameters:
+    ///   - options: plugin options besides db_path (without the prefix).
+    ///   - legacyAuthPlugin: load with `auth_plugin` / `auth_opt_*` instead of `plugin` / `plugin_opt_*`.
+    ///   - initialiseStore: run `sessionctl init` before the broker starts.
+    init(options: [(String, String)] = [], legacyAuthPlugin: Bool = false, initialiseStore: Bool = true) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        databasePath = directory.appendingPathComponent("sessions.db").path
+        logPath = directory.appendingPathComponent("broker.log").path
+        port = try FreePort.find()
+        if initialiseStore { try SessionCtl(databasePath: databasePath).initialise() }
+
+        let pluginKeyword = legacyAuthPlugin ? "auth_plugin" : "plugin"
+        let optionPrefix = legacyAuthPlugin ? "auth_opt_" : "plugin_opt_"
+        var config = """
+            per_listener_settings false
+            listener \(port) 127.0.0.1
+            allow_anonymous false
+            persistence false
+            user \(NSUserName())
+            log_dest file \(logPath)
+            log_type all
+            \(pluginKeyword) \(try BuildArtifacts.plugin)
+            \(optionPrefix)db_path \(databasePath)
+
+            """
+        for (key, value) in options { config += "\(optionPrefix)\(key) \(value)\n" }
+        let configPath = directory.appendingPathComponent("mosquitto.conf").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        process = try SpawnedProcess("/usr/sbin/mosquitto", ["-c", configPath], outputDirectory: directory)
+        guard waitUntilListening(timeout: 10) else {
+            stop()
+            throw HarnessError("mosquitto did not start on port \(port); its log:\n\(log)")
+        }
+    }
+
+    /// Starts mosquitto with `config` and returns its exit status and log, for configurations that must fail.
+    static func startExpectingFailure(options: [(String, String)]) throws -> (status: Int32, log: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let logPath = directory.appendingPathComponent("broker.log").path
+        var config = """
+            listener \(try FreePort.find()) 127.0.0.1
+            allow_anonymous false
+            user \(NSUserName())
+            log_dest file \(logPath)
+            log_type all
+            plugin \(try BuildArtifacts.plugin)
+
+            """
+        for (key, value) in options { config += "plugin_opt_\(key) \(value)\n" }
+        let configPath = directory.appendingPathComponent("mosquitto.conf").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let result = try Subprocess.run("/usr/sbin/mosquitto", ["-c", configPath], timeout: 10)
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return (result.status, log + result.stderr)
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        process?.stop()
+        for child in children { child.stop() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private var children: [SpawnedProcess] = []
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until a line of the broker's log contains `text`.
+    func waitForLog(_ text: String, timeout: TimeInterval = 2) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if log.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        } while Date() < deadline
+        return false
+    }
+
+    private func waitUntilListening(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline && process?.isRunning == true {
+            if FreePort.accepts(port) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
+    func client(_ clientID: String, protocolVersion: MQTTTestClient.ProtocolVersion = .v311, cleanSession: Bool = true)
+        -> MQTTTestClient
+    {
+        MQTTTestClient(clientID: clientID, port: port, protocolVersion: protocolVersion, cleanSession: cleanSession)
+    }
+
+    /// A real `mosquitto_sub` left running, as an operator's device would be.
+    func mosquittoSub(clientID: String, username: String, password: String, topic: String) throws -> SpawnedProcess {
+        let sub = try SpawnedProcess(
+            "/usr/bin/mosquitto_sub",
+            ["-h", "127.0.0.1", "-p", "\(port)", "-i", clientID, "-u", username, "-P", password, "-t", topic, "-v"],
+            outputDirectory: directory)
+        children.append(sub)
+        return sub
+    }
+
+    func mosquittoPub(username: String, password: String, topic: String, message: String, clientID: String? = nil)
+        throws -> CommandResult
+    {
+        var arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-u", username, "-P", password, "-t", topic, "-m", message,
+            "-q", "1"]
+        if let clientID { arguments += ["-i", clientID] }
+        return try Subprocess.run("/usr/bin/mosquitto_pub", arguments, timeout: 10)
+    }
+}

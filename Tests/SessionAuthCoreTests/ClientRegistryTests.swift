@@ -1,0 +1,139 @@
+import SessionAuthCore
+import Testing
+
+@Suite struct ClientRegistryTests {
+    let now = Fixtures.now
+
+    @Test func admitThenRemove() {
+        var registry = ClientRegistry()
+        let client = Fixtures.client(session: "s1")
+        registry.admit(client, as: ConnectionID(1))
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(1)] == client)
+        #expect(registry[ConnectionID(2)] == nil)
+        #expect(registry.remove(ConnectionID(1)) == client)
+        #expect(registry.count == 0)
+        #expect(registry[ConnectionID(1)] == nil)
+        #expect(registry.remove(ConnectionID(1)) == nil)
+    }
+
+    @Test func removingAnUnknownConnectionChangesNothing() {
+        var registry = ClientRegistry()
+        registry.admit(Fixtures.client(session: "s1"), as: ConnectionID(1))
+        #expect(registry.remove(ConnectionID(99)) == nil)
+        #expect(registry.count == 1)
+    }
+
+    @Test func sameUsernameInTwoSessionsIsTrackedPerConnection() {
+        var registry = ClientRegistry()
+        let first = Fixtures.client(session: "s1", username: "sensor1", clientID: "s1-sensor1")
+        let second = Fixtures.client(session: "s2", username: "sensor1", clientID: "s2-sensor1")
+        registry.admit(first, as: ConnectionID(1))
+        registry.admit(second, as: ConnectionID(2))
+        #expect(registry.count == 2)
+        #expect(registry[ConnectionID(1)] == first)
+        #expect(registry[ConnectionID(2)] == second)
+
+        // Closing s1 disconnects only s1's sensor1.
+        let sessions = SessionSnapshot([Fixtures.session("s1", closedAt: now), Fixtures.session("s2")])
+        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now) == [first])
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(2)] == second)
+    }
+
+    @Test func evictsOnlyClientsOfClosedExpiredOrMissingSessions() {
+        var registry = ClientRegistry()
+        let open = Fixtures.client(session: "open")
+        let openToo = Fixtures.client(session: "open", username: "dev2")
+        let closed = Fixtures.client(session: "closed")
+        let expired = Fixtures.client(session: "expired")
+        let expiresLater = Fixtures.client(session: "later")
+        let missing = Fixtures.client(session: "missing")
+        let missingToo = Fixtures.client(session: "missing", username: "dev2")
+        for (index, client) in [open, openToo, closed, expired, expiresLater, missing, missingToo].enumerated() {
+            registry.admit(client, as: ConnectionID(UInt(index + 1)))
+        }
+        #expect(registry.count == 7)
+        let sessions = SessionSnapshot([
+            Fixtures.session("open"),
+            Fixtures.session("closed", closedAt: now - 5),
+            Fixtures.session("expired", expiresAt: now),
+            Fixtures.session("later", expiresAt: now + 1),
+        ])
+
+        let evicted = registry.evictClientsOfInactiveSessions(sessions, now: now)
+        #expect(evicted.map(\.clientID).sorted() == [closed, expired, missing, missingToo].map(\.clientID).sorted())
+        #expect(registry.count == 3)
+        #expect(registry[ConnectionID(1)] == open)
+        #expect(registry[ConnectionID(2)] == openToo)
+        #expect(registry[ConnectionID(5)] == expiresLater)
+        for forgotten in [3, 4, 6, 7] { #expect(registry[ConnectionID(UInt(forgotten))] == nil) }
+
+        // Evicted clients are forgotten: a second pass returns nothing new.
+        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now).isEmpty)
+        // A second later, "later" has expired too.
+        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now + 1) == [expiresLater])
+        #expect(registry.count == 2)
+    }
+
+    @Test func evictOnAnEmptyRegistry() {
+        var registry = ClientRegistry()
+        #expect(registry.evictClientsOfInactiveSessions(SessionSnapshot(), now: now).isEmpty)
+    }
+
+    @Test func clientIDTakeoverForgetsTheOldConnection() {
+        var registry = ClientRegistry()
+        let old = Fixtures.client(session: "s1", clientID: "phone")
+        let new = Fixtures.client(session: "s1", clientID: "phone")
+        registry.admit(old, as: ConnectionID(1))
+        registry.admit(new, as: ConnectionID(2))
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(1)] == nil)
+        #expect(registry[ConnectionID(2)] == new)
+
+        // The broker disconnects the old connection after the new one was admitted.
+        #expect(registry.remove(ConnectionID(1)) == nil)
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(2)] == new)
+
+        // And the client id still points at the new connection: a third takeover replaces it.
+        let third = Fixtures.client(session: "s1", clientID: "phone")
+        registry.admit(third, as: ConnectionID(3))
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(2)] == nil)
+        #expect(registry[ConnectionID(3)] == third)
+    }
+
+    @Test func takeoverAcrossSessionsLeavesNothingOfTheOldSession() {
+        var registry = ClientRegistry()
+        let old = Fixtures.client(session: "s1", clientID: "phone")
+        let new = Fixtures.client(session: "s2", clientID: "phone")
+        registry.admit(old, as: ConnectionID(1))
+        registry.admit(new, as: ConnectionID(2))
+        let sessions = SessionSnapshot([Fixtures.session("s1", closedAt: now), Fixtures.session("s2")])
+        // s1 is closed but its only client was taken over: nothing to disconnect.
+        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now).isEmpty)
+        #expect(registry[ConnectionID(2)] == new)
+    }
+
+    @Test func readmittingAConnectionReplacesItsClient() {
+        var registry = ClientRegistry()
+        let first = Fixtures.client(session: "s1", clientID: "a")
+        let second = Fixtures.client(session: "s2", clientID: "b")
+        registry.admit(first, as: ConnectionID(1))
+        registry.admit(second, as: ConnectionID(1))
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(1)] == second)
+
+        // Client id "a" is free again: admitting it elsewhere must not drop connection 1.
+        let other = Fixtures.client(session: "s1", clientID: "a")
+        registry.admit(other, as: ConnectionID(2))
+        #expect(registry.count == 2)
+        #expect(registry[ConnectionID(1)] == second)
+
+        // Connection 1 no longer belongs to s1.
+        let sessions = SessionSnapshot([Fixtures.session("s1", closedAt: now), Fixtures.session("s2")])
+        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now) == [other])
+        #expect(registry[ConnectionID(1)] == second)
+    }
+}
