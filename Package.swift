@@ -11,7 +11,7 @@ let package = Package(
         .executable(name: "sessionctl", targets: ["sessionctl"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // C boundary: the system headers and the few shims Swift cannot express (variadics, macros).
@@ -41,7 +41,9 @@ let package = Package(
         .target(name: "BrokerStubs", dependencies: ["CMosquittoBroker"], path: "Tests/BrokerStubs"),
         .testTarget(
             name: "PluginABITests",
-            dependencies: ["MosquittoSessionAuth", "BrokerStubs", "SessionStore", "SessionAuthCore", "SessionAuthCrypto"]
+            dependencies: [
+                "MosquittoSessionAuth", "BrokerStubs", "SessionStore", "SessionAuthCore", "SessionAuthCrypto",
+            ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["CMosquittoClient"]),
     ]

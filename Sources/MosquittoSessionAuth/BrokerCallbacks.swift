@@ -1,8 +1,9 @@
 import CMosquittoBroker
+import SessionAuthCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import SessionAuthCore
 
 /// The broker's callbacks: each one translates the event struct into Swift values, asks the state,
 /// and translates the answer back. No Swift error or trap may escape into the broker.
@@ -14,7 +15,8 @@ enum BrokerCallbacks {
         else { return MOSQ_ERR_AUTH.rawValue }
         let clientID = bytes(mosquitto_client_id(client)) ?? []
         let attempt = LoginAttempt(username: bytes(event.username), password: bytes(event.password), clientID: clientID)
-        let result = state.authenticate(attempt, connection: connectionID(client), nowMilliseconds: Clock.nowMilliseconds())
+        let result = state.authenticate(
+            attempt, connection: connectionID(client), nowMilliseconds: Clock.nowMilliseconds())
         switch result {
         case .success(let admitted):
             BrokerLog.debug(
@@ -26,7 +28,8 @@ enum BrokerCallbacks {
                 BrokerLog.debug("deferring \(who) to other plugins: \(refusal)")
                 return MOSQ_ERR_PLUGIN_DEFER.rawValue
             }
-            let reason = state.storeHasLoaded || refusal.isForeign
+            let reason =
+                state.storeHasLoaded || refusal.isForeign
                 ? "\(refusal)" : "the session store has not been readable since start (see the store warning)"
             BrokerLog.notice("refused \(who): \(reason)")
             return MOSQ_ERR_AUTH.rawValue
@@ -64,7 +67,8 @@ enum BrokerCallbacks {
             let rc = mosquitto_kick_client_by_clientid(evicted.clientID, false)
             BrokerLog.notice(
                 "disconnecting client '\(evicted.clientID)' (\(evicted.username)): session "
-                    + "'\(evicted.sessionID)' is no longer open" + (rc == MOSQ_ERR_SUCCESS.rawValue ? "" : " (kick returned \(rc))"))
+                    + "'\(evicted.sessionID)' is no longer open"
+                    + (rc == MOSQ_ERR_SUCCESS.rawValue ? "" : " (kick returned \(rc))"))
         }
         return MOSQ_ERR_SUCCESS.rawValue
     }
@@ -74,7 +78,9 @@ enum BrokerCallbacks {
             let event = eventData?.assumingMemoryBound(to: mosquitto_evt_disconnect.self).pointee,
             let client = event.client
         else { return MOSQ_ERR_SUCCESS.rawValue }
-        state.disconnected(connectionID(client))
+        if let gone = state.disconnected(connectionID(client)) {
+            BrokerLog.debug("client '\(gone.clientID)' of session '\(gone.sessionID)' disconnected")
+        }
         return MOSQ_ERR_SUCCESS.rawValue
     }
 
@@ -101,7 +107,8 @@ enum BrokerCallbacks {
 
     /// Names a client in a log line, echoing only names that passed the identity alphabet.
     private static func describe(clientID: [UInt8], address: UnsafePointer<CChar>?, state: PluginState) -> String {
-        var text = state.loginPolicy.identityRules.violation(in: clientID) == nil
+        var text =
+            state.loginPolicy.identityRules.violation(in: clientID) == nil
             ? "client '\(String(decoding: clientID, as: UTF8.self))'" : "a client with an invalid client id"
         if let address { text += " from \(String(cString: address))" }
         return text

@@ -31,7 +31,8 @@ enum PluginLifecycle {
         for (event, callback) in events {
             let rc = mosquitto_callback_register(identifier, Int32(event.rawValue), callback, nil, handle.toOpaque())
             guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-                BrokerLog.error("could not register for broker event \(event.rawValue) (error \(rc)); refusing to start")
+                BrokerLog.error(
+                    "could not register for broker event \(event.rawValue) (error \(rc)); refusing to start")
                 for (done, doneCallback) in registered {
                     _ = mosquitto_callback_unregister(identifier, Int32(done.rawValue), doneCallback, nil)
                 }

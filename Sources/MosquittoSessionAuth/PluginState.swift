@@ -35,11 +35,13 @@ final class PluginState {
     {
         // Logins also pull changes, so a session created a moment ago is found even between ticks.
         refreshIfDue(nowMilliseconds: nowMilliseconds)
-        var result = loginPolicy.authenticate(attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+        var result = loginPolicy.authenticate(
+            attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
         // A session created since the last refresh: look once more (a data_version check, microseconds)
         // rather than refuse a device that was handed its id and pin a moment ago.
         if case .failure(.unknownSession) = result, refresh(nowMilliseconds: nowMilliseconds) {
-            result = loginPolicy.authenticate(attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+            result = loginPolicy.authenticate(
+                attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
         }
         if case .success(let client) = result { registry.admit(client, as: connection) }
         return result
@@ -55,7 +57,8 @@ final class PluginState {
         AccessPolicy.decide(kind, topic: topic, client: client, sessions: sessions, now: nowSeconds)
     }
 
-    func disconnected(_ connection: ConnectionID) {
+    /// Forgets a connection that ended; returns who it was, if the plugin had let it in.
+    func disconnected(_ connection: ConnectionID) -> AuthenticatedClient? {
         registry.remove(connection)
     }
 

@@ -20,7 +20,8 @@ public final class SessionStore {
     /// Creates the store (or brings an existing one up to date): WAL mode, schema, built-in profiles.
     public static func initialise(at path: String) throws(StoreError) -> SessionStore {
         do {
-            let database = try SQLiteDatabase(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let database = try SQLiteDatabase(
+                path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             // WAL lets the broker read while sessionctl writes; the mode is stored in the file.
             try database.execute("PRAGMA journal_mode = WAL")
             try checkNotNewer(database, path: path)
@@ -35,7 +36,8 @@ public final class SessionStore {
     public static func open(at path: String) throws(StoreError) -> SessionStore {
         guard access(path, F_OK) == 0 else { throw .missing(path: path) }
         do {
-            let database = try SQLiteDatabase(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let database = try SQLiteDatabase(
+                path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             guard try StoreSchema.appliedVersion(database) != nil else { throw StoreError.notAStore(path: path) }
             try checkNotNewer(database, path: path)
             try StoreSchema.migrate(database)
@@ -146,7 +148,8 @@ public final class SessionStore {
 
     /// Bumps the store-wide change counter; call inside a write transaction.
     private func nextRevision() throws(SQLiteError) -> Int64 {
-        guard let value = try database.integer("UPDATE store_revision SET value = value + 1 WHERE id = 1 RETURNING value")
+        guard
+            let value = try database.integer("UPDATE store_revision SET value = value + 1 WHERE id = 1 RETURNING value")
         else { throw SQLiteError(code: -1, message: "store_revision row is missing") }
         return value
     }

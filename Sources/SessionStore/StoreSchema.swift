@@ -34,7 +34,7 @@ enum StoreSchema {
                 ) STRICT;
                 INSERT INTO profiles (name, description)
                     VALUES ('open', 'every member may read and write any topic inside the session');
-                """),
+                """)
     ]
 
     static var latestVersion: Int64 { migrations.last?.version ?? 0 }

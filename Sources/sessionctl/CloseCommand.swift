@@ -19,9 +19,17 @@ struct CloseCommand: ParsableCommand {
         case .notFound:
             throw CLIError("no session with id '\(id)'; 'sessionctl list' shows the sessions")
         case .closed(let record):
-            if store.json { try Output.json(SessionJSON(record: record, now: now)) } else { print("Closed session \(id).") }
+            if store.json {
+                try Output.json(SessionJSON(record: record, now: now))
+            } else {
+                print("Closed session \(id).")
+            }
         case .alreadyClosed(let record):
-            if store.json { try Output.json(SessionJSON(record: record, now: now)) } else { print("Session \(id) was already closed.") }
+            if store.json {
+                try Output.json(SessionJSON(record: record, now: now))
+            } else {
+                print("Session \(id) was already closed.")
+            }
         }
     }
 }

@@ -23,7 +23,8 @@ struct CreateCommand: ParsableCommand {
     @Option(help: "A free-text note shown by list and show.")
     var label: String?
 
-    @Option(help: "Use this session id instead of a random one (\(IdentityRules.alphabetDescription), at most 64 bytes).")
+    @Option(
+        help: "Use this session id instead of a random one (\(IdentityRules.alphabetDescription), at most 64 bytes).")
     var id: String?
 
     func validate() throws {
@@ -31,9 +32,13 @@ struct CreateCommand: ParsableCommand {
             throw ValidationError("--id '\(id)' \(violation)")
         }
         if let ttl, DurationParser.seconds(ttl) == nil {
-            throw ValidationError("--ttl '\(ttl)' is not a duration: use seconds or a number with s, m, h or d (e.g. 90s, 15m, 24h, 7d), at most 10 years")
+            throw ValidationError(
+                "--ttl '\(ttl)' is not a duration: use seconds or a number with s, m, h or d (e.g. 90s, 15m, 24h, 7d), at most 10 years"
+            )
         }
-        if let label, label.count > 200 || label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if let label,
+            label.count > 200 || label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
             throw ValidationError("--label must be at most 200 characters with no control characters")
         }
     }
@@ -54,7 +59,9 @@ struct CreateCommand: ParsableCommand {
                 id: id, pinHash: pinHash, type: type, label: label, createdAt: now, expiresAt: expiresAt)
             if outcome == .idTaken, self.id != nil { throw CLIError("a session with id '\(id)' already exists") }
             guard outcome == .inserted else { continue }
-            guard let record = try opened.session(id: id) else { throw CLIError("session \(id) vanished after it was created") }
+            guard let record = try opened.session(id: id) else {
+                throw CLIError("session \(id) vanished after it was created")
+            }
             if store.json {
                 try Output.json(SessionJSON(record: record, now: now, pin: pin))
             } else {

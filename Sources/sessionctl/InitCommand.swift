@@ -27,7 +27,10 @@ struct InitCommand: ParsableCommand {
             try Output.json(Result(path: absolutePath, created: !existed, schema_version: version))
             return
         }
-        print(existed ? "Store at \(absolutePath) is up to date (schema version \(version))." : "Created the store at \(absolutePath) (schema version \(version)).")
+        print(
+            existed
+                ? "Store at \(absolutePath) is up to date (schema version \(version))."
+                : "Created the store at \(absolutePath) (schema version \(version)).")
         print("")
         print("Add to mosquitto.conf:")
         print("  plugin \(Self.pluginPath())")

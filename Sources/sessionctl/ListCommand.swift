@@ -35,8 +35,10 @@ struct ListCommand: ParsableCommand {
         Output.table(
             ["ID", "TYPE", "STATE", "CREATED", "EXPIRES", "LABEL"],
             records.map { record in
-                [record.id, record.type, record.status(at: now).rawValue, Output.time(record.createdAt),
-                    Output.time(record.expiresAt), record.label ?? ""]
+                [
+                    record.id, record.type, record.status(at: now).rawValue, Output.time(record.createdAt),
+                    Output.time(record.expiresAt), record.label ?? "",
+                ]
             })
     }
 }

@@ -16,7 +16,8 @@ struct StoreOptions: ParsableArguments {
 
     var path: String {
         if let db { return db }
-        if let fromEnvironment = ProcessInfo.processInfo.environment[Self.environmentVariable], !fromEnvironment.isEmpty {
+        if let fromEnvironment = ProcessInfo.processInfo.environment[Self.environmentVariable], !fromEnvironment.isEmpty
+        {
             return fromEnvironment
         }
         return Self.defaultPath

@@ -120,8 +120,10 @@ final class Broker {
     func mosquittoPub(username: String, password: String, topic: String, message: String, clientID: String? = nil)
         throws -> CommandResult
     {
-        var arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-u", username, "-P", password, "-t", topic, "-m", message,
-            "-q", "1"]
+        var arguments = [
+            "-h", "127.0.0.1", "-p", "\(port)", "-u", username, "-P", password, "-t", topic, "-m", message,
+            "-q", "1",
+        ]
         if let clientID { arguments += ["-i", clientID] }
         return try Subprocess.run("/usr/bin/mosquitto_pub", arguments, timeout: 10)
     }

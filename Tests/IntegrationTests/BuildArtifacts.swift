@@ -15,7 +15,8 @@ enum BuildArtifacts {
     static var sessionctl: String { get throws { try require("sessionctl") } }
 
     static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     private static func require(_ name: String) throws -> String {

@@ -81,9 +81,10 @@ final class MQTTTestClient: @unchecked Sendable {
         mosquitto_message_callback_set(handle) { _, context, message in
             guard let message = message?.pointee else { return }
             let topic = String(cString: message.topic)
-            let payload = message.payload.map {
-                String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(message.payloadlen)), as: UTF8.self)
-            } ?? ""
+            let payload =
+                message.payload.map {
+                    String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(message.payloadlen)), as: UTF8.self)
+                } ?? ""
             MQTTTestClient.events(context).with { $0.messages.append(Message(topic: topic, payload: payload)) }
         }
     }

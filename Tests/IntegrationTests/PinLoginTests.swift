@@ -43,8 +43,9 @@ extension IntegrationSuite {
             let session = try broker.sessionctl.createSession()
             #expect(broker.client("anon").connect(username: nil, password: nil) == notAuthorisedV311)
             #expect(broker.client("nopass").connect(username: "nopass", password: nil) == notAuthorisedV311)
-            #expect(broker.client("nouser", protocolVersion: .v5).connect(username: nil, password: session.password)
-                == notAuthorisedV5)
+            #expect(
+                broker.client("nouser", protocolVersion: .v5).connect(username: nil, password: session.password)
+                    == notAuthorisedV5)
             #expect(broker.waitForLog("refused client 'nopass' from 127.0.0.1: no password given"))
         }
 
@@ -64,9 +65,14 @@ extension IntegrationSuite {
             let broker = try Broker()
             defer { broker.stop() }
             let session = try broker.sessionctl.createSession()
-            #expect(broker.client("id/with/slash").connect(username: "dev", password: session.password) == notAuthorisedV311)
-            #expect(broker.waitForLog("refused a client with an invalid client id from 127.0.0.1: client id has a character"))
-            #expect(broker.client("dev2").connect(username: "dev2", password: "a/b:\(session.pin)") == notAuthorisedV311)
+            #expect(
+                broker.client("id/with/slash").connect(username: "dev", password: session.password) == notAuthorisedV311
+            )
+            #expect(
+                broker.waitForLog(
+                    "refused a client with an invalid client id from 127.0.0.1: client id has a character"))
+            #expect(
+                broker.client("dev2").connect(username: "dev2", password: "a/b:\(session.pin)") == notAuthorisedV311)
             #expect(broker.waitForLog("refused client 'dev2' from 127.0.0.1: session id has a character"))
         }
     }

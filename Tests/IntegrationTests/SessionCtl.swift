@@ -11,7 +11,8 @@ struct SessionCtl {
             environment["SESSIONCTL_DB"] = databasePath
             return try Subprocess.run(try BuildArtifacts.sessionctl, arguments, environment: environment)
         }
-        return try Subprocess.run(try BuildArtifacts.sessionctl, arguments + ["--db", databasePath], environment: environment)
+        return try Subprocess.run(
+            try BuildArtifacts.sessionctl, arguments + ["--db", databasePath], environment: environment)
     }
 
     func initialise() throws {
@@ -27,7 +28,8 @@ struct SessionCtl {
 
     func createSession(_ extra: [String] = []) throws -> CreatedSession {
         let result = try run(["create", "--json"] + extra)
-        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+        guard result.status == 0,
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
             let id = object["id"] as? String, let pin = object["pin"] as? String
         else { throw HarnessError("sessionctl create failed: \(result.status) \(result.stdout) \(result.stderr)") }
         return CreatedSession(id: id, pin: pin)

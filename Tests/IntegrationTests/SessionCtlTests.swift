@@ -55,7 +55,8 @@ import Testing
         #expect(listed.first?.keys.contains("expires_at") == true)
 
         let shown = try ctl.run(["show", id])
-        #expect(shown.status == 0 && shown.stdout.contains("room 4") && !shown.stdout.contains(session["pin"] as! String))
+        #expect(
+            shown.status == 0 && shown.stdout.contains("room 4") && !shown.stdout.contains(session["pin"] as! String))
 
         #expect(try ctl.run(["close", id]).status == 0)
         let closed = try #require(try json(ctl.run(["show", id, "--json"])) as? [String: Any])
@@ -81,7 +82,8 @@ import Testing
         try ctl.initialise()
         let session = try #require(try json(ctl.run(["create", "--json"])) as? [String: Any])
         let pin = try #require(session["pin"] as? String)
-        let file = try Data(contentsOf: URL(fileURLWithPath: ctl.databasePath))
+        let file =
+            try Data(contentsOf: URL(fileURLWithPath: ctl.databasePath))
             + ((try? Data(contentsOf: URL(fileURLWithPath: ctl.databasePath + "-wal"))) ?? Data())
         #expect(file.range(of: Data("\(session["id"] as! String):\(pin)".utf8)) == nil)
         #expect(file.range(of: Data("sha256$".utf8)) != nil)

@@ -30,16 +30,34 @@ extension IntegrationSuite {
             #expect(sub.waitForExit(timeout: 3), "mosquitto_sub is still connected after its session closed")
             #expect(sub.exitStatus != 0)
             #expect(sub.stderr.contains("not authorised"), "mosquitto_sub said: \(sub.stderr)")
-            #expect(broker.client("closing-sensor1").connect(username: "sensor1", password: closing.password)
-                == notAuthorisedV311)
+            #expect(
+                broker.client("closing-sensor1").connect(username: "sensor1", password: closing.password)
+                    == notAuthorisedV311)
 
             #expect(!survivor.isDisconnected)
             let sender = broker.client("staying-sender")
             #expect(sender.connect(username: "sender", password: staying.password) == 0)
             #expect(sender.publish("\(staying.id)/still", "here").map(isAccepted) == true)
             #expect(survivor.waitForMessage(on: "\(staying.id)/still")?.payload == "here")
-            #expect(broker.log.contains("disconnecting client 'closing-sensor1' (sensor1): session '\(closing.id)' is no longer open"))
+            #expect(
+                broker.log.contains(
+                    "disconnecting client 'closing-sensor1' (sensor1): session '\(closing.id)' is no longer open"))
             #expect(!broker.log.contains("disconnecting client 'staying-sensor1'"))
+        }
+
+        /// The broker reports every ended connection (MOSQ_EVT_DISCONNECT), so the plugin's registry
+        /// does not grow with churn and a later close does not kick a client id now used by someone else.
+        @Test func disconnectedClientsAreForgotten() throws {
+            let broker = try Broker()
+            defer { broker.stop() }
+            let session = try broker.sessionctl.createSession()
+            let device = broker.client("brief")
+            #expect(device.connect(username: "brief", password: session.password) == 0)
+            device.disconnect()
+            #expect(broker.waitForLog("client 'brief' of session '\(session.id)' disconnected"))
+            try broker.sessionctl.close(session.id)
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(!broker.log.contains("disconnecting client 'brief'"))
         }
 
         @Test func sessionCreatedWhileRunningWorksWithinASecond() throws {

@@ -13,7 +13,8 @@ final class SpawnedProcess {
     let stderrPath: String
     private(set) var exitStatus: Int32?
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, outputDirectory: URL) throws {
+    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, outputDirectory: URL) throws
+    {
         let tag = UUID().uuidString.prefix(8)
         stdoutPath = outputDirectory.appendingPathComponent("\(tag).stdout").path
         stderrPath = outputDirectory.appendingPathComponent("\(tag).stderr").path
@@ -41,7 +42,8 @@ final class SpawnedProcess {
         let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { environmentStrings?.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = environmentStrings.map { posix_spawn(&child, executable, &actions, &attributes, argv, $0) }
+        let rc =
+            environmentStrings.map { posix_spawn(&child, executable, &actions, &attributes, argv, $0) }
             ?? posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw HarnessError("posix_spawn \(executable) failed: \(String(cString: strerror(rc)))") }
         pid = child

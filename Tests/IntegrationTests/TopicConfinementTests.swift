@@ -42,7 +42,9 @@ extension IntegrationSuite {
                 #expect(sender.publish(topic, "leak") == notAuthorisedV5, "\(topic)")
             }
             #expect(s10Listener.receivedMessages(settle: 0.3).isEmpty)
-            #expect(fixture.broker.waitForLog("denied write 's10/x' to client 'sender' of session 's1': outside the session's topic root 's1/'"))
+            #expect(
+                fixture.broker.waitForLog(
+                    "denied write 's10/x' to client 'sender' of session 's1': outside the session's topic root 's1/'"))
         }
 
         @Test(arguments: ["#", "+/x", "+/#", "s10/#", "$SYS/#", "$SYS/broker/uptime", "s1", "+"])

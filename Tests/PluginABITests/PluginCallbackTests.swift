@@ -6,112 +6,114 @@ import Testing
 
 /// CONNECT, ACL checks, ticks and disconnects through the registered callbacks, with a real store.
 extension PluginABISuite {
-@Suite struct PluginCallbackTests {
-    @Test func pinLoginThenTopicsConfinedToTheSessionRoot() throws {
-        let plugin = try PluginHarness()
-        try plugin.addSession(id: "s1", pin: "123456")
-        try plugin.addSession(id: "s10", pin: "654321")
-        plugin.start()
-        let device = plugin.client("dev1")
-        #expect(stub_basic_auth(device, "dev1", "s1:123456") == authOK)
-        #expect(stub_acl_check(device, "s1/temp", MOSQ_ACL_WRITE) == authOK)
-        #expect(stub_acl_check(device, "s1/#", MOSQ_ACL_SUBSCRIBE) == authOK)
-        #expect(stub_acl_check(device, "s1/temp", MOSQ_ACL_READ) == authOK)
-        for topic in ["s10/temp", "s1", "$SYS/broker/uptime", "other/x"] {
-            #expect(stub_acl_check(device, topic, MOSQ_ACL_WRITE) == aclDenied, "\(topic)")
-            #expect(stub_acl_check(device, topic, MOSQ_ACL_READ) == aclDenied, "\(topic)")
+    @Suite struct PluginCallbackTests {
+        @Test func pinLoginThenTopicsConfinedToTheSessionRoot() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "123456")
+            try plugin.addSession(id: "s10", pin: "654321")
+            plugin.start()
+            let device = plugin.client("dev1")
+            #expect(stub_basic_auth(device, "dev1", "s1:123456") == authOK)
+            #expect(stub_acl_check(device, "s1/temp", MOSQ_ACL_WRITE) == authOK)
+            #expect(stub_acl_check(device, "s1/#", MOSQ_ACL_SUBSCRIBE) == authOK)
+            #expect(stub_acl_check(device, "s1/temp", MOSQ_ACL_READ) == authOK)
+            for topic in ["s10/temp", "s1", "$SYS/broker/uptime", "other/x"] {
+                #expect(stub_acl_check(device, topic, MOSQ_ACL_WRITE) == aclDenied, "\(topic)")
+                #expect(stub_acl_check(device, topic, MOSQ_ACL_READ) == aclDenied, "\(topic)")
+            }
+            for filter in ["#", "+/temp", "+/#", "s10/#", "$SYS/#"] {
+                #expect(stub_acl_check(device, filter, MOSQ_ACL_SUBSCRIBE) == aclDenied, "\(filter)")
+            }
+            #expect(
+                plugin.logLines.contains { $0.contains("denied write 's10/temp' to client 'dev1' of session 's1'") })
         }
-        for filter in ["#", "+/temp", "+/#", "s10/#", "$SYS/#"] {
-            #expect(stub_acl_check(device, filter, MOSQ_ACL_SUBSCRIBE) == aclDenied, "\(filter)")
+
+        @Test func refusalsAreLoggedWithoutThePin() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "123456")
+            plugin.start()
+            #expect(stub_basic_auth(plugin.client("dev1"), "dev1", "s1:999999") == authRefused)
+            #expect(stub_basic_auth(plugin.client("dev2"), "dev/2", "s1:123456") == authRefused)
+            #expect(stub_basic_auth(plugin.client("dev3"), "dev3", "nosuch:123456") == authRefused)
+            #expect(stub_basic_auth(plugin.client("dev4"), "dev4", nil) == authRefused)
+            let refusals = plugin.logLines.filter { $0.contains("refused client") }
+            #expect(refusals.count == 4)
+            #expect(refusals.contains { $0.contains("wrong pin for session 's1'") })
+            #expect(refusals.contains { $0.contains("username has a character outside") })
+            #expect(refusals.contains { $0.contains("no session 'nosuch'") })
+            #expect(
+                !plugin.logLines.contains { $0.contains("999999") || $0.contains("123456") || $0.contains("dev/2") })
         }
-        #expect(plugin.logLines.contains { $0.contains("denied write 's10/temp' to client 'dev1' of session 's1'") })
-    }
 
-    @Test func refusalsAreLoggedWithoutThePin() throws {
-        let plugin = try PluginHarness()
-        try plugin.addSession(id: "s1", pin: "123456")
-        plugin.start()
-        #expect(stub_basic_auth(plugin.client("dev1"), "dev1", "s1:999999") == authRefused)
-        #expect(stub_basic_auth(plugin.client("dev2"), "dev/2", "s1:123456") == authRefused)
-        #expect(stub_basic_auth(plugin.client("dev3"), "dev3", "nosuch:123456") == authRefused)
-        #expect(stub_basic_auth(plugin.client("dev4"), "dev4", nil) == authRefused)
-        let refusals = plugin.logLines.filter { $0.contains("refused client") }
-        #expect(refusals.count == 4)
-        #expect(refusals.contains { $0.contains("wrong pin for session 's1'") })
-        #expect(refusals.contains { $0.contains("username has a character outside") })
-        #expect(refusals.contains { $0.contains("no session 'nosuch'") })
-        #expect(!plugin.logLines.contains { $0.contains("999999") || $0.contains("123456") || $0.contains("dev/2") })
-    }
+        @Test func unrecognisedCredentialsAreDeferredOnlyWhenConfigured() throws {
+            let plugin = try PluginHarness()
+            plugin.start(options: [("db_path", plugin.databasePath), ("unknown_users", "defer")])
+            let other = plugin.client("other")
+            #expect(stub_basic_auth(other, "someone", "not-a-pin-credential") == deferred)
+            #expect(stub_acl_check(other, "anything", MOSQ_ACL_WRITE) == deferred)
+            // A credential that is ours but wrong is refused, never passed on.
+            try plugin.addSession(id: "s1", pin: "123456")
+            plugin.tickPastRefresh()
+            #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:000000") == authRefused)
+        }
 
-    @Test func unrecognisedCredentialsAreDeferredOnlyWhenConfigured() throws {
-        let plugin = try PluginHarness()
-        plugin.start(options: [("db_path", plugin.databasePath), ("unknown_users", "defer")])
-        let other = plugin.client("other")
-        #expect(stub_basic_auth(other, "someone", "not-a-pin-credential") == deferred)
-        #expect(stub_acl_check(other, "anything", MOSQ_ACL_WRITE) == deferred)
-        // A credential that is ours but wrong is refused, never passed on.
-        try plugin.addSession(id: "s1", pin: "123456")
-        plugin.tickPastRefresh()
-        #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:000000") == authRefused)
-    }
+        @Test func closingASessionKicksOnlyItsClientsFromTheTick() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111")
+            try plugin.addSession(id: "s2", pin: "222222")
+            plugin.start()
+            // The same device name in two sessions: tracked by connection, not by username.
+            let inS1 = plugin.client("s1-sensor1")
+            let inS2 = plugin.client("s2-sensor1")
+            #expect(stub_basic_auth(inS1, "sensor1", "s1:111111") == authOK)
+            #expect(stub_basic_auth(inS2, "sensor1", "s2:222222") == authOK)
+            try plugin.closeSession("s1")
+            #expect(plugin.kickedClientIDs.isEmpty, "no kick may happen outside the tick")
+            plugin.tickPastRefresh()
+            #expect(plugin.kickedClientIDs == ["s1-sensor1"])
+            #expect(stub_kicked_with_will(0) == false)
+            #expect(stub_acl_check(inS1, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
+            #expect(stub_acl_check(inS2, "s2/x", MOSQ_ACL_WRITE) == authOK)
+            #expect(stub_basic_auth(plugin.client("again"), "sensor1", "s1:111111") == authRefused)
+            // A kicked client is forgotten: later ticks do not kick it again.
+            plugin.tickPastRefresh()
+            #expect(plugin.kickedClientIDs.count == 1)
+        }
 
-    @Test func closingASessionKicksOnlyItsClientsFromTheTick() throws {
-        let plugin = try PluginHarness()
-        try plugin.addSession(id: "s1", pin: "111111")
-        try plugin.addSession(id: "s2", pin: "222222")
-        plugin.start()
-        // The same device name in two sessions: tracked by connection, not by username.
-        let inS1 = plugin.client("s1-sensor1")
-        let inS2 = plugin.client("s2-sensor1")
-        #expect(stub_basic_auth(inS1, "sensor1", "s1:111111") == authOK)
-        #expect(stub_basic_auth(inS2, "sensor1", "s2:222222") == authOK)
-        try plugin.closeSession("s1")
-        #expect(plugin.kickedClientIDs.isEmpty, "no kick may happen outside the tick")
-        plugin.tickPastRefresh()
-        #expect(plugin.kickedClientIDs == ["s1-sensor1"])
-        #expect(stub_kicked_with_will(0) == false)
-        #expect(stub_acl_check(inS1, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
-        #expect(stub_acl_check(inS2, "s2/x", MOSQ_ACL_WRITE) == authOK)
-        #expect(stub_basic_auth(plugin.client("again"), "sensor1", "s1:111111") == authRefused)
-        // A kicked client is forgotten: later ticks do not kick it again.
-        plugin.tickPastRefresh()
-        #expect(plugin.kickedClientIDs.count == 1)
-    }
+        @Test func expiredSessionIsKickedWithNoStoreChange() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111", expiresAt: Int64(Date().timeIntervalSince1970) + 1)
+            plugin.start()
+            #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:111111") == authOK)
+            Thread.sleep(forTimeInterval: 1.2)
+            _ = stub_tick()
+            #expect(plugin.kickedClientIDs == ["dev"])
+        }
 
-    @Test func expiredSessionIsKickedWithNoStoreChange() throws {
-        let plugin = try PluginHarness()
-        try plugin.addSession(id: "s1", pin: "111111", expiresAt: Int64(Date().timeIntervalSince1970) + 1)
-        plugin.start()
-        #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:111111") == authOK)
-        Thread.sleep(forTimeInterval: 1.2)
-        _ = stub_tick()
-        #expect(plugin.kickedClientIDs == ["dev"])
-    }
+        @Test func disconnectForgetsTheClient() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111")
+            plugin.start()
+            let device = plugin.client("dev")
+            #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
+            #expect(stub_disconnect(device) == authOK)
+            #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
+            try plugin.closeSession("s1")
+            plugin.tickPastRefresh()
+            #expect(plugin.kickedClientIDs.isEmpty)
+        }
 
-    @Test func disconnectForgetsTheClient() throws {
-        let plugin = try PluginHarness()
-        try plugin.addSession(id: "s1", pin: "111111")
-        plugin.start()
-        let device = plugin.client("dev")
-        #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
-        #expect(stub_disconnect(device) == authOK)
-        #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
-        try plugin.closeSession("s1")
-        plugin.tickPastRefresh()
-        #expect(plugin.kickedClientIDs.isEmpty)
+        @Test func missingStoreAtStartRefusesLoginsUntilItAppears() throws {
+            let plugin = try PluginHarness(createStore: false)
+            #expect(plugin.start() == authOK, "the broker must start without the store")
+            #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:111111") == authRefused)
+            #expect(plugin.logLines.contains { $0.contains("no store at \(plugin.databasePath)") })
+            #expect(plugin.logLines.contains { $0.contains("session store has not been readable") })
+            _ = try SessionStore.initialise(at: plugin.databasePath)
+            try plugin.addSession(id: "s1", pin: "111111")
+            Thread.sleep(forTimeInterval: 1.1)
+            _ = stub_tick()
+            #expect(stub_basic_auth(plugin.client("dev2"), "dev2", "s1:111111") == authOK)
+        }
     }
-
-    @Test func missingStoreAtStartRefusesLoginsUntilItAppears() throws {
-        let plugin = try PluginHarness(createStore: false)
-        #expect(plugin.start() == authOK, "the broker must start without the store")
-        #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:111111") == authRefused)
-        #expect(plugin.logLines.contains { $0.contains("no store at \(plugin.databasePath)") })
-        #expect(plugin.logLines.contains { $0.contains("session store has not been readable") })
-        _ = try SessionStore.initialise(at: plugin.databasePath)
-        try plugin.addSession(id: "s1", pin: "111111")
-        Thread.sleep(forTimeInterval: 1.1)
-        _ = stub_tick()
-        #expect(stub_basic_auth(plugin.client("dev2"), "dev2", "s1:111111") == authOK)
-    }
-}
 }

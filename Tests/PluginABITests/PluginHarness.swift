@@ -33,7 +33,12 @@ final class PluginHarness {
     func start(options: [(String, String)]? = nil) -> Int32 {
         let pairs = options ?? [("db_path", databasePath)]
         var cOptions = pairs.map { mosquitto_opt(key: strdup($0.0), value: strdup($0.1)) }
-        defer { cOptions.forEach { free($0.key); free($0.value) } }
+        defer {
+            cOptions.forEach {
+                free($0.key)
+                free($0.value)
+            }
+        }
         initResult = cOptions.withUnsafeMutableBufferPointer { buffer in
             pluginInit(fakeIdentifier, &userdata, buffer.baseAddress, Int32(buffer.count))
         }
@@ -47,9 +52,11 @@ final class PluginHarness {
 
     func addSession(id: String, pin: String, expiresAt: Int64? = nil) throws {
         let store = try SessionStore.open(at: databasePath)
-        let hash = PinHash(pin: Array(pin.utf8), salt: Array(repeating: 7, count: PinHash.saltLength), using: OpenSSLDigester())
+        let hash = PinHash(
+            pin: Array(pin.utf8), salt: Array(repeating: 7, count: PinHash.saltLength), using: OpenSSLDigester())
         let now = Int64(Date().timeIntervalSince1970)
-        _ = try store.insertSession(id: id, pinHash: hash, type: "open", label: nil, createdAt: now, expiresAt: expiresAt)
+        _ = try store.insertSession(
+            id: id, pinHash: hash, type: "open", label: nil, createdAt: now, expiresAt: expiresAt)
     }
 
     func closeSession(_ id: String) throws {

@@ -28,22 +28,24 @@ import Testing
         #expect(Self.decide(.subscribe, filter) == .allow)
     }
 
-    @Test(arguments: deciding, [
-        "s2/x",  // another session's root
-        "s2/#",
-        "s10/x",  // shares a prefix with s1 but is another session
-        "s1",  // the root without its trailing slash
-        "s1x/y",
-        "S1/x",  // names compare as bytes: case matters
-        "",
-        "#",
-        "+/x",
-        "+/#",
-        "+",
-        "/s1/x",
-        "x/s1/y",
-        " s1/x",
-    ])
+    @Test(
+        arguments: deciding,
+        [
+            "s2/x",  // another session's root
+            "s2/#",
+            "s10/x",  // shares a prefix with s1 but is another session
+            "s1",  // the root without its trailing slash
+            "s1x/y",
+            "S1/x",  // names compare as bytes: case matters
+            "",
+            "#",
+            "+/x",
+            "+/#",
+            "+",
+            "/s1/x",
+            "x/s1/y",
+            " s1/x",
+        ])
     func deniedOutsideTheRoot(kind: AccessKind, topic: String) {
         #expect(Self.decide(kind, topic) == .deny(.outsideTopicRoot(root: "s1/")))
     }
@@ -106,7 +108,8 @@ import Testing
         let client = Fixtures.client(session: "s1", topicRoot: root)
         #expect(Self.decide(kind, "/s1/x", client: client) == .allow)
         for topic in ["s1/x", "/s2/x", "/s10/x", "/s1", "/", "/#", "/+/x", "#"] {
-            #expect(Self.decide(kind, topic, client: client) == .deny(.outsideTopicRoot(root: "/s1/")), "topic \(topic)")
+            #expect(
+                Self.decide(kind, topic, client: client) == .deny(.outsideTopicRoot(root: "/s1/")), "topic \(topic)")
         }
     }
 
@@ -119,7 +122,9 @@ import Testing
         #expect(Self.decide(.subscribe, "$share/g/$SYS/#") == .deny(.systemTopic))
     }
 
-    @Test(arguments: ["$share/", "$share//s1/x", "$share/g", "$share/g/", "$share/+/s1/x", "$share/#/s1/x", "$share/g+/s1/x"])
+    @Test(arguments: [
+        "$share/", "$share//s1/x", "$share/g", "$share/g/", "$share/+/s1/x", "$share/#/s1/x", "$share/g+/s1/x",
+    ])
     func malformedSharedSubscriptionIsDenied(filter: String) {
         #expect(Self.decide(.subscribe, filter) == .deny(.malformedSharedSubscription))
     }

@@ -2,10 +2,11 @@ import SessionAuthCore
 import Testing
 
 @Suite struct DurationParserTests {
-    @Test(arguments: [
-        ("90", 90), ("90s", 90), ("15m", 900), ("24h", 86_400), ("7d", 604_800), ("1", 1), ("1s", 1),
-        ("3600", 3_600), ("3650d", 315_360_000), ("315360000", 315_360_000), ("87600h", 315_360_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("90", 90), ("90s", 90), ("15m", 900), ("24h", 86_400), ("7d", 604_800), ("1", 1), ("1s", 1),
+            ("3600", 3_600), ("3650d", 315_360_000), ("315360000", 315_360_000), ("87600h", 315_360_000),
+        ] as [(String, Int64)])
     func parses(text: String, seconds: Int64) {
         #expect(DurationParser.seconds(text) == seconds)
     }

@@ -77,7 +77,8 @@ import Testing
 
     @Test func descriptionsNameTheProblemButNotTheName() {
         #expect(IdentityViolation.empty.description == "is empty")
-        #expect(IdentityViolation.tooLong(length: 65, maxLength: 64).description == "is 65 bytes long (at most 64 allowed)")
+        #expect(
+            IdentityViolation.tooLong(length: 65, maxLength: 64).description == "is 65 bytes long (at most 64 allowed)")
         let forbidden = IdentityViolation.forbiddenCharacter(position: 3).description
         #expect(forbidden == "has a character outside A-Z a-z 0-9 _ - . : @ at byte 3")
     }

@@ -28,7 +28,8 @@ import Testing
         #expect(
             Self.login(Self.attempt())
                 == .success(
-                    AuthenticatedClient(sessionID: "s1", username: "dev1", clientID: "dev1-a", role: "device", topicRoot: "s1/")))
+                    AuthenticatedClient(
+                        sessionID: "s1", username: "dev1", clientID: "dev1-a", role: "device", topicRoot: "s1/")))
     }
 
     @Test func topicRootFollowsTheTemplate() throws {
@@ -121,7 +122,8 @@ import Testing
 
     @Test(arguments: [("dev1", true), ("dev1-a", false), ("dev10", false), ("DEV1", false), ("xdev1", false)])
     func clientIDPolicyUsername(clientID: String, admitted: Bool) {
-        let result = Self.login(Self.attempt("dev1", clientID: clientID), policy: LoginPolicy(clientIDPolicy: .username))
+        let result = Self.login(
+            Self.attempt("dev1", clientID: clientID), policy: LoginPolicy(clientIDPolicy: .username))
         if admitted {
             #expect(result.isSuccess)
         } else {
@@ -153,7 +155,8 @@ import Testing
     }
 
     @Test func sessionExpiringNowIsExpired() {
-        #expect(Self.login(Self.attempt(password: "expiring:123456")) == .failure(.sessionNotOpen("expiring", .expired)))
+        #expect(
+            Self.login(Self.attempt(password: "expiring:123456")) == .failure(.sessionNotOpen("expiring", .expired)))
     }
 
     @Test func unreadablePinHash() {
@@ -174,7 +177,8 @@ import Testing
 
     @Test func optionsConfigureThePolicy() throws {
         let options = try PluginOptions([
-            ("topic_root", "/%s/"), ("pin_login", "false"), ("max_identity_length", "10"), ("clientid_policy", "prefix"),
+            ("topic_root", "/%s/"), ("pin_login", "false"), ("max_identity_length", "10"),
+            ("clientid_policy", "prefix"),
         ])
         let policy = LoginPolicy(options: options)
         #expect(policy.identityRules == IdentityRules(maxLength: 10))

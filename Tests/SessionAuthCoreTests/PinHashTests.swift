@@ -6,7 +6,9 @@ import Testing
     let digester = OpenSSLDigester()
 
     @Test func openSSLDigesterMatchesKnownSHA256Vectors() {
-        #expect(Hex.encode(digester.sha256(bytes("abc"))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Hex.encode(digester.sha256(bytes("abc")))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Hex.encode(digester.sha256([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
@@ -34,7 +36,8 @@ import Testing
 
     @Test(arguments: ["123457", "12345", "1234567", "", "654321", "123456 ", " 123456", "000000"])
     func wrongPinIsRefused(pin: String) throws {
-        let parsed = try #require(PinHash(stored: PinHash(pin: bytes("123456"), salt: Fixtures.salt, using: digester).stored))
+        let parsed = try #require(
+            PinHash(stored: PinHash(pin: bytes("123456"), salt: Fixtures.salt, using: digester).stored))
         #expect(!parsed.matches(pin: bytes(pin), using: digester))
     }
 
@@ -59,7 +62,9 @@ import Testing
         let b = try #require(SecureRandom.bytes(PinHash.saltLength))
         #expect(a.count == 16)
         #expect(a != b)
-        #expect(PinHash(pin: bytes("123456"), salt: a, using: digester) != PinHash(pin: bytes("123456"), salt: b, using: digester))
+        #expect(
+            PinHash(pin: bytes("123456"), salt: a, using: digester)
+                != PinHash(pin: bytes("123456"), salt: b, using: digester))
     }
 
     static let salt = "000102030405060708090a0b0c0d0e0f"

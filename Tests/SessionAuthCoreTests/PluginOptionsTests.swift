@@ -88,7 +88,8 @@ import Testing
     @Test(arguments: ["none", "Username", "", "prefix "])
     func badClientIDPolicy(value: String) {
         #expect(
-            throws: OptionError.badValue(option: "clientid_policy", value: value, why: "must be one of: any, username, prefix")
+            throws: OptionError.badValue(
+                option: "clientid_policy", value: value, why: "must be one of: any, username, prefix")
         ) {
             try PluginOptions([("clientid_policy", value)])
         }
@@ -96,21 +97,25 @@ import Testing
 
     @Test(arguments: ["allow", "DENY", ""])
     func badUnknownUsers(value: String) {
-        #expect(throws: OptionError.badValue(option: "unknown_users", value: value, why: "must be one of: deny, defer")) {
+        #expect(throws: OptionError.badValue(option: "unknown_users", value: value, why: "must be one of: deny, defer"))
+        {
             try PluginOptions([("unknown_users", value)])
         }
     }
 
     @Test func emptyDatabasePath() {
         #expect(
-            throws: OptionError.badValue(option: "db_path", value: "", why: "must be the path of the store sessionctl writes")
+            throws: OptionError.badValue(
+                option: "db_path", value: "", why: "must be the path of the store sessionctl writes")
         ) {
             try PluginOptions([("db_path", "")])
         }
     }
 
     @Test func badTopicRoot() {
-        #expect(throws: OptionError.badValue(option: "topic_root", value: "%u/", why: "must contain %s (the session id)")) {
+        #expect(
+            throws: OptionError.badValue(option: "topic_root", value: "%u/", why: "must contain %s (the session id)")
+        ) {
             try PluginOptions([("topic_root", "%u/")])
         }
     }
@@ -130,10 +135,14 @@ import Testing
     }
 
     @Test func duplicateDescriptionNamesTheOption() {
-        #expect(OptionError.duplicate(option: "pin_login").description == "option 'pin_login' is given more than once; keep one")
+        #expect(
+            OptionError.duplicate(option: "pin_login").description
+                == "option 'pin_login' is given more than once; keep one")
         #expect(
             OptionError.badValue(option: "pin_login", value: "yes", why: "must be true or false").description
                 == "option 'pin_login' has a bad value 'yes': it must be true or false")
-        #expect(OptionError.unknown(option: "foo").description.hasPrefix("unknown option 'foo' (plugin_opt_foo / auth_opt_foo)"))
+        #expect(
+            OptionError.unknown(option: "foo").description.hasPrefix(
+                "unknown option 'foo' (plugin_opt_foo / auth_opt_foo)"))
     }
 }

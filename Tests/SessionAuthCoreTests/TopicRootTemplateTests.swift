@@ -79,18 +79,27 @@ import Testing
     }
 
     @Test func errorMessagesSayWhatIsWrong() {
-        #expect(throws: OptionError.badValue(option: "topic_root", value: "sessions/", why: "must contain %s (the session id)")) {
+        #expect(
+            throws: OptionError.badValue(
+                option: "topic_root", value: "sessions/", why: "must contain %s (the session id)")
+        ) {
             try TopicRootTemplate("sessions/")
         }
         #expect(
-            throws: OptionError.badValue(option: "topic_root", value: "%s/%s/", why: "may contain %s once and no other placeholder")
+            throws: OptionError.badValue(
+                option: "topic_root", value: "%s/%s/", why: "may contain %s once and no other placeholder")
         ) {
             try TopicRootTemplate("%s/%s/")
         }
-        #expect(throws: OptionError.badValue(option: "topic_root", value: "+/%s/", why: "may not contain '+', '#' or NUL")) {
+        #expect(
+            throws: OptionError.badValue(option: "topic_root", value: "+/%s/", why: "may not contain '+', '#' or NUL")
+        ) {
             try TopicRootTemplate("+/%s/")
         }
-        #expect(throws: OptionError.badValue(option: "topic_root", value: "$SYS/%s/", why: "may not start with '$' (broker topics)")) {
+        #expect(
+            throws: OptionError.badValue(
+                option: "topic_root", value: "$SYS/%s/", why: "may not start with '$' (broker topics)")
+        ) {
             try TopicRootTemplate("$SYS/%s/")
         }
     }

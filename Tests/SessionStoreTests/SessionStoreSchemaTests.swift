@@ -72,7 +72,8 @@ import Testing
         #expect(throws: StoreError.missing(path: path)) { try SessionStore.open(at: path) }
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(
-            StoreError.missing(path: path).description == "no store at \(path); create it with 'sessionctl init --db \(path)'")
+            StoreError.missing(path: path).description
+                == "no store at \(path); create it with 'sessionctl init --db \(path)'")
     }
 
     @Test func openOnAMissingFolderThrowsMissing() throws {

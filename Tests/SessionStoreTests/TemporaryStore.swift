@@ -36,7 +36,8 @@ enum StoreFixtures {
     static func insert(_ store: SessionStore, id: String, pin: String = "123456", label: String? = nil)
         throws -> SessionStore.InsertOutcome
     {
-        try store.insertSession(id: id, pinHash: pinHash(pin), type: "open", label: label, createdAt: now, expiresAt: nil)
+        try store.insertSession(
+            id: id, pinHash: pinHash(pin), type: "open", label: label, createdAt: now, expiresAt: nil)
     }
 }
 
