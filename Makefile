@@ -10,7 +10,7 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 PLUGIN_LINK_FLAGS := -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/scripts/plugin-exports.map -Xlinker -z -Xlinker nodelete
 
-.PHONY: all build deps run test unit-test clean
+.PHONY: all build deps run test bench clean
 
 all: build
 
@@ -35,6 +35,11 @@ run: build
 # started on a free loopback port with $(PLUGIN).
 test: build
 	SESSION_AUTH_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(SWIFT) test
+
+# Micro-benchmarks; results and the command that produced them go in docs/PERFORMANCE.md.
+bench: deps
+	$(SWIFT) build -c release --product decision-bench
+	"$(RELEASE_BIN)/decision-bench"
 
 clean:
 	rm -rf $(BUILD_DIR) .build

@@ -88,15 +88,32 @@ final class PluginState {
     @discardableResult
     private func refresh(nowMilliseconds: Int64) -> Bool {
         lastRefresh = nowMilliseconds
-        switch store.update(since: sessions.revision, nowMilliseconds: nowMilliseconds) {
-        case .full(let records):
-            sessions = SessionSnapshot(validated(records))
+        guard
+            let update = store.update(
+                sessionsSince: sessions.revision, profilesRevision: sessions.profilesRevision,
+                nowMilliseconds: nowMilliseconds)
+        else { return false }
+        if update.isFull {
+            sessions = SessionSnapshot(validated(update.sessions))
             BrokerLog.notice("loaded \(sessions.count) sessions from \(options.databasePath)")
-        case .changed(let records):
-            sessions.apply(validated(records))
-            BrokerLog.debug("applied \(records.count) changed sessions from the store")
-        case nil:
-            return false
+        } else {
+            sessions.apply(validated(update.sessions))
+            BrokerLog.debug("applied \(update.sessions.count) changed sessions from the store")
+        }
+        if let (revision, profiles) = update.profiles {
+            sessions.replaceProfiles(profiles, revision: revision)
+            let snapshot = sessions
+            registry.recompileRules { client in
+                let type = snapshot[client.sessionID]?.type ?? ""
+                return client.compiledRules(from: snapshot.profiles[type], profileName: type)
+            }
+            let rules = profiles.map(\.rules.count).reduce(0, +)
+            if update.isFull {
+                BrokerLog.notice("loaded \(profiles.count) profiles (\(rules) rules)")
+            } else {
+                BrokerLog.notice(
+                    "profiles changed: now \(profiles.count) profiles (\(rules) rules), applied to \(registry.count) connected clients")
+            }
         }
         sessionsChangedSinceSweep = true
         return true

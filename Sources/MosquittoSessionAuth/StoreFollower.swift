@@ -20,26 +20,35 @@ final class StoreFollower {
         self.path = path
     }
 
-    enum Update {
-        /// Every session: replaces the snapshot (first read, or the file was reopened).
-        case full([SessionRecord])
-        /// Sessions changed since the snapshot's revision.
-        case changed([SessionRecord])
+    struct Update {
+        /// Sessions changed since the snapshot's revision, or every session when `isFull`.
+        var sessions: [SessionRecord]
+        /// True on the first read and after a reopen: the sessions replace the snapshot's.
+        var isFull: Bool
+        /// Every profile with its rules, when they changed (profiles are few: always read whole).
+        var profiles: (revision: Int64, profiles: [Profile])?
     }
 
-    /// What changed since `revision`, or nil when the store has nothing new (or cannot be read now).
-    func update(since revision: Int64, nowMilliseconds: Int64) -> Update? {
+    /// What changed since `sessionRevision` / `profilesRevision`, or nil when the store has nothing new
+    /// (or cannot be read now).
+    func update(sessionsSince sessionRevision: Int64, profilesRevision: Int64, nowMilliseconds: Int64) -> Update? {
         guard let reader = openReaderIfDue(nowMilliseconds) else { return nil }
         do {
-            // data_version first: a commit landing between the two reads is then seen again next tick.
+            // data_version first: a commit landing between the reads is then seen again next tick.
             let version = try reader.dataVersion()
             if version == lastDataVersion { return nil }
             let isFull = lastDataVersion == nil
-            let records = try reader.sessions(changedAfter: isFull ? 0 : revision)
+            let sessions = try reader.sessions(changedAfter: isFull ? 0 : sessionRevision)
+            let currentProfilesRevision = try reader.profilesRevision()
+            var update = Update(sessions: sessions, isFull: isFull, profiles: nil)
+            // != rather than >: deleting the newest profile can lower the maximum.
+            if isFull || currentProfilesRevision != profilesRevision {
+                update.profiles = (currentProfilesRevision, try reader.profiles())
+            }
             lastDataVersion = version
             hasLoaded = true
             recovered()
-            return isFull ? .full(records) : .changed(records)
+            return update
         } catch {
             if case .sqlite(_, let sqliteError) = error, sqliteError.isBusy {
                 report("the store is busy; serving the last good snapshot and retrying")

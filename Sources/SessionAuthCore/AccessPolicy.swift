@@ -1,5 +1,5 @@
 /// What a client asks to do with a topic (Mosquitto's MOSQ_ACL_* values, in Swift terms).
-public enum AccessKind: String, Sendable, Equatable {
+public enum AccessKind: String, Sendable, Equatable, CaseIterable {
     /// A message is about to be delivered to the client (checked on the real topic).
     case read
     /// The client publishes (including a will, checked when the broker sends it).
@@ -15,12 +15,26 @@ public enum AccessDecision: Equatable, Sendable {
     case deny(AccessDenial)
 }
 
+/// A decision and the rule that made it (nil when no rule was involved), for logs and `sessionctl check`.
+public struct AccessOutcome: Equatable, Sendable {
+    public let decision: AccessDecision
+    public let rule: ProfileRule?
+
+    static func allow(by rule: ProfileRule?) -> AccessOutcome { AccessOutcome(decision: .allow, rule: rule) }
+    static func deny(_ denial: AccessDenial, rule: ProfileRule? = nil) -> AccessOutcome {
+        AccessOutcome(decision: .deny(denial), rule: rule)
+    }
+}
+
 public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
     case sessionNotOpen(SessionStatus)
     case unknownSession
     case systemTopic
     case outsideTopicRoot(root: String)
     case malformedSharedSubscription
+    case invalidFilter
+    case deniedByRule(ProfileRule)
+    case noRuleAllows(AccessKind, profile: String, role: String)
 
     public var description: String {
         switch self {
@@ -29,6 +43,10 @@ public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
         case .systemTopic: return "'$' topics are never reachable to session members"
         case .outsideTopicRoot(let root): return "outside the session's topic root '\(root)'"
         case .malformedSharedSubscription: return "not a valid '$share/<group>/<filter>'"
+        case .invalidFilter: return "not a valid topic filter"
+        case .deniedByRule(let rule): return "denied by \(rule)"
+        case .noRuleAllows(let kind, let profile, let role):
+            return "no rule of profile \(profile), role \(role) allows \(kind.rawValue)"
         }
     }
 }
@@ -38,8 +56,14 @@ public enum AccessPolicy {
     public static func decide(
         _ kind: AccessKind, topic: String, client: AuthenticatedClient, sessions: SessionSnapshot, now: Int64
     ) -> AccessDecision {
+        evaluate(kind, topic: topic, client: client, sessions: sessions, now: now).decision
+    }
+
+    public static func evaluate(
+        _ kind: AccessKind, topic: String, client: AuthenticatedClient, sessions: SessionSnapshot, now: Int64
+    ) -> AccessOutcome {
         // Unsubscribing cannot reveal or send anything, and refusing it would only leave stale state.
-        if kind == .unsubscribe { return .allow }
+        if kind == .unsubscribe { return .allow(by: nil) }
         guard let session = sessions[client.sessionID] else { return .deny(.unknownSession) }
         let status = session.status(at: now)
         guard status == .open else { return .deny(.sessionNotOpen(status)) }
@@ -51,10 +75,42 @@ public enum AccessPolicy {
         if bytes.first == UInt8(ascii: "$") { return .deny(.systemTopic) }
         // Byte-wise prefix on a root that ends in '/': `s1/` never admits `s10/...` or `s1` itself,
         // and a filter whose first levels are wildcards (`#`, `+/...`) does not start with the root.
+        // Rules are anchored at the root too; this check keeps the promise even for a bad rule.
         guard bytes.starts(with: client.topicRoot.utf8) else {
             return .deny(.outsideTopicRoot(root: client.topicRoot))
         }
-        return .allow
+        let rules = client.rules
+        if let broken = rules.brokenDeny { return .deny(.deniedByRule(broken), rule: broken) }
+        switch kind {
+        case .subscribe:
+            return subscription(TopicFilter(String(Substring(bytes))), rules: rules)
+        case .read, .write:
+            for deny in rules.denies where deny.filter.matches(bytes: bytes) {
+                return .deny(.deniedByRule(deny.rule), rule: deny.rule)
+            }
+            for grant in rules.grants
+            where (kind == .write ? grant.rule.access.allowsWrite : grant.rule.access.allowsRead)
+                && grant.filter.matches(bytes: bytes)
+            {
+                return .allow(by: grant.rule)
+            }
+            return .deny(.noRuleAllows(kind, profile: rules.profile, role: rules.role))
+        case .unsubscribe:
+            return .allow(by: nil)
+        }
+    }
+
+    /// A subscription is allowed only when one readable rule covers every topic the filter can match,
+    /// and no deny rule overlaps it ("a/+" does not allow "a/#").
+    private static func subscription(_ filter: TopicFilter?, rules: ClientRules) -> AccessOutcome {
+        guard let filter else { return .deny(.invalidFilter) }
+        for deny in rules.denies where deny.filter.intersects(filter) {
+            return .deny(.deniedByRule(deny.rule), rule: deny.rule)
+        }
+        for grant in rules.grants where grant.rule.access.allowsRead && grant.filter.covers(filter) {
+            return .allow(by: grant.rule)
+        }
+        return .deny(.noRuleAllows(.subscribe, profile: rules.profile, role: rules.role))
     }
 
     private static let sharePrefix = "$share/".utf8

@@ -58,4 +58,13 @@ public struct ClientRegistry: Sendable {
         }
         return evicted
     }
+
+    /// Recompiles every connection's rules after a profile changed, so the change reaches clients
+    /// that are already connected (a subscription no longer allowed stops receiving: every delivery
+    /// is checked again).
+    public mutating func recompileRules(_ compile: (AuthenticatedClient) -> ClientRules) {
+        for (connection, client) in clients {
+            clients[connection]?.rules = compile(client)
+        }
+    }
 }

@@ -47,9 +47,12 @@ public struct LoginPolicy: Sendable {
         guard status == .open else { return .failure(.sessionNotOpen(sessionID, status)) }
         guard let pinHash = PinHash(stored: session.pinHash) else { return .failure(.unreadablePinHash(sessionID)) }
         guard pinHash.matches(pin: credential.pin, using: digester) else { return .failure(.wrongPin(sessionID)) }
+        guard let profile = sessions.profiles[session.type] else {
+            return .failure(.unknownProfile(session: sessionID, profile: session.type))
+        }
         return .success(
             AuthenticatedClient(
                 sessionID: sessionID, username: username, clientID: clientID, role: Self.deviceRole,
-                topicRoot: topicRoot.root(forSession: sessionID)))
+                topicRoot: topicRoot.root(forSession: sessionID), profile: profile, profileName: profile.name))
     }
 }

@@ -1,13 +1,18 @@
-/// The sessions the plugin decides from: an in-memory copy of the store, so no decision touches SQLite.
+/// The sessions and profiles the plugin decides from: an in-memory copy of the store, so no decision
+/// touches SQLite.
 public struct SessionSnapshot: Sendable {
     public private(set) var sessions: [String: SessionRecord] = [:]
+    public private(set) var profiles: [String: Profile] = [:]
+    /// The store revision of the newest profile change applied.
+    public private(set) var profilesRevision: Int64 = 0
     /// The highest store revision applied; the next load asks only for rows changed after it.
     public private(set) var revision: Int64 = 0
 
     public init() {}
 
-    public init(_ records: [SessionRecord]) {
+    public init(_ records: [SessionRecord], profiles: [Profile] = []) {
         apply(records)
+        replaceProfiles(profiles, revision: 0)
     }
 
     public subscript(id: String) -> SessionRecord? { sessions[id] }
@@ -20,5 +25,11 @@ public struct SessionSnapshot: Sendable {
             sessions[record.id] = record
             revision = max(revision, record.revision)
         }
+    }
+
+    /// Profiles are few and small: they are always replaced whole.
+    public mutating func replaceProfiles(_ newProfiles: [Profile], revision: Int64) {
+        profiles = Dictionary(newProfiles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        profilesRevision = revision
     }
 }

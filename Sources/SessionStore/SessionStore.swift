@@ -24,6 +24,7 @@ public final class SessionStore {
                 path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             // WAL lets the broker read while sessionctl writes; the mode is stored in the file.
             try database.execute("PRAGMA journal_mode = WAL")
+            try database.execute("PRAGMA foreign_keys = ON")
             try checkNotNewer(database, path: path)
             try StoreSchema.migrate(database)
             return SessionStore(database: database)
@@ -39,6 +40,7 @@ public final class SessionStore {
             let database = try SQLiteDatabase(
                 path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             guard try StoreSchema.appliedVersion(database) != nil else { throw StoreError.notAStore(path: path) }
+            try database.execute("PRAGMA foreign_keys = ON")
             try checkNotNewer(database, path: path)
             try StoreSchema.migrate(database)
             return SessionStore(database: database)
@@ -135,15 +137,99 @@ public final class SessionStore {
 
     // MARK: Profiles
 
+    public func profiles() throws(StoreError) -> [Profile] {
+        do { return try ProfileRows.profiles(database) } catch { throw StoreError.wrap(path, error) }
+    }
+
     public func profileNames() throws(StoreError) -> [String] {
+        try profiles().map(\.name)
+    }
+
+    public enum ProfileChange: Equatable, Sendable {
+        case done
+        /// The profile (or the rule) is already there: nothing changed.
+        case alreadyPresent
+        case noSuchProfile
+        case noSuchRule
+        /// Open sessions still use the profile.
+        case inUse(sessions: Int)
+    }
+
+    public func createProfile(name: String, description: String) throws(StoreError) -> ProfileChange {
+        try writeProfile { revision in
+            let insert = try database.prepare(
+                "INSERT INTO profiles (name, description, revision) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING")
+            try insert.bind([.text(name), .text(description), .integer(revision)])
+            _ = try insert.step()
+            return database.changes == 1 ? .done : .alreadyPresent
+        }
+    }
+
+    /// Deletes a profile and its rules; refused while an open session uses it.
+    public func deleteProfile(name: String, now: Int64) throws(StoreError) -> ProfileChange {
+        try writeProfile { revision in
+            let users = try database.prepare(
+                "SELECT count(*) FROM sessions WHERE type = ? AND closed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)")
+            try users.bind([.text(name), .integer(now)])
+            _ = try users.step()
+            let open = users.int64(0)
+            users.reset()
+            if open > 0 { return .inUse(sessions: Int(open)) }
+            let delete = try database.prepare("DELETE FROM profiles WHERE name = ?")
+            try delete.bind([.text(name)])
+            _ = try delete.step()
+            guard database.changes == 1 else { return .noSuchProfile }
+            // The surviving profiles' revision moves, so readers notice that one disappeared.
+            try database.execute("UPDATE profiles SET revision = \(revision) WHERE rowid = (SELECT max(rowid) FROM profiles)")
+            return .done
+        }
+    }
+
+    public func addRule(_ rule: ProfileRule) throws(StoreError) -> ProfileChange {
+        try writeProfile { revision in
+            guard try touchProfile(rule.profile, revision: revision) else { return .noSuchProfile }
+            let insert = try database.prepare(
+                "INSERT INTO profile_rules (profile, role, access, pattern) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            try insert.bind([.text(rule.profile), .text(rule.role), .text(rule.access.rawValue), .text(rule.pattern)])
+            _ = try insert.step()
+            return database.changes == 1 ? .done : .alreadyPresent
+        }
+    }
+
+    public func removeRule(_ rule: ProfileRule) throws(StoreError) -> ProfileChange {
+        try writeProfile { revision in
+            guard try touchProfile(rule.profile, revision: revision) else { return .noSuchProfile }
+            let delete = try database.prepare(
+                "DELETE FROM profile_rules WHERE profile = ? AND role = ? AND access = ? AND pattern = ?")
+            try delete.bind([.text(rule.profile), .text(rule.role), .text(rule.access.rawValue), .text(rule.pattern)])
+            _ = try delete.step()
+            return database.changes == 1 ? .done : .noSuchRule
+        }
+    }
+
+    /// Runs a profile change in one write transaction with a fresh revision; rolls back unless `.done`.
+    private func writeProfile(_ change: (Int64) throws -> ProfileChange) throws(StoreError) -> ProfileChange {
+        struct Unchanged: Error { let outcome: ProfileChange }
         do {
-            let query = try database.prepare("SELECT name FROM profiles ORDER BY name")
-            var names: [String] = []
-            while try query.step() { names.append(query.text(0)) }
-            return names
+            return try database.writeTransaction {
+                let outcome = try change(try nextRevision())
+                // Roll back the revision bump too: readers must not reload for nothing.
+                if outcome != .done { throw Unchanged(outcome: outcome) }
+                return outcome
+            }
+        } catch let unchanged as Unchanged {
+            return unchanged.outcome
         } catch {
             throw StoreError.wrap(path, error)
         }
+    }
+
+    /// Marks a profile changed at `revision`; false when there is no such profile.
+    private func touchProfile(_ name: String, revision: Int64) throws -> Bool {
+        let update = try database.prepare("UPDATE profiles SET revision = ? WHERE name = ?")
+        try update.bind([.integer(revision), .text(name)])
+        _ = try update.step()
+        return database.changes == 1
     }
 
     /// Bumps the store-wide change counter; call inside a write transaction.

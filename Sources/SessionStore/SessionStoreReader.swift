@@ -41,4 +41,13 @@ public final class SessionStoreReader {
             throw StoreError.wrap(path, error)
         }
     }
+
+    /// The store revision of the newest profile change: profiles are reloaded only when it moves.
+    public func profilesRevision() throws(StoreError) -> Int64 {
+        do { return try ProfileRows.revision(database) } catch { throw StoreError.wrap(path, error) }
+    }
+
+    public func profiles() throws(StoreError) -> [Profile] {
+        do { return try ProfileRows.profiles(database) } catch { throw StoreError.wrap(path, error) }
+    }
 }

@@ -34,7 +34,33 @@ enum StoreSchema {
                 ) STRICT;
                 INSERT INTO profiles (name, description)
                     VALUES ('open', 'every member may read and write any topic inside the session');
-                """)
+                """),
+        Migration(
+            version: 2, name: "create_profile_rules",
+            sql: """
+                ALTER TABLE profiles ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE profile_rules (
+                    id INTEGER PRIMARY KEY,
+                    profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    access TEXT NOT NULL CHECK (access IN ('read', 'write', 'readwrite', 'deny')),
+                    -- a topic filter relative to the session's root, with %u %c %s %r placeholders
+                    pattern TEXT NOT NULL,
+                    UNIQUE (profile, role, access, pattern)
+                ) STRICT;
+                INSERT INTO profiles (name, description) VALUES ('telemetry',
+                    'devices publish under dt/+/<device>/ and exchange commands under cmd/+/<device>/; '
+                    || 'services read all telemetry and drive all commands; admins reach every topic');
+                INSERT INTO profile_rules (profile, role, access, pattern) VALUES
+                    ('open', 'device', 'readwrite', '#'),
+                    ('telemetry', 'device', 'write', 'dt/+/%u/#'),
+                    ('telemetry', 'device', 'readwrite', 'cmd/+/%u/#'),
+                    ('telemetry', 'service', 'read', 'dt/#'),
+                    ('telemetry', 'service', 'readwrite', 'cmd/#'),
+                    ('telemetry', 'admin', 'readwrite', '#');
+                UPDATE store_revision SET value = value + 1 WHERE id = 1;
+                UPDATE profiles SET revision = (SELECT value FROM store_revision WHERE id = 1);
+                """),
     ]
 
     static var latestVersion: Int64 { migrations.last?.version ?? 0 }

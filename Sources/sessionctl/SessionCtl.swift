@@ -11,6 +11,9 @@ struct SessionCtl: ParsableCommand {
 
             The store is --db PATH, else $SESSIONCTL_DB, else \(StoreOptions.defaultPath).
             """,
-        subcommands: [InitCommand.self, CreateCommand.self, ListCommand.self, ShowCommand.self, CloseCommand.self]
+        subcommands: [
+            InitCommand.self, CreateCommand.self, ListCommand.self, ShowCommand.self, CloseCommand.self,
+            ProfileCommand.self, CheckCommand.self,
+        ]
     )
 }

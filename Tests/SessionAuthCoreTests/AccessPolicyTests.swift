@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct AccessPolicyTests {
     static let now = Fixtures.now
-    static let sessions = SessionSnapshot([
+    static let sessions = Fixtures.snapshot([
         Fixtures.session("s1"),
         Fixtures.session("s2"),
         Fixtures.session("s10"),

@@ -22,12 +22,33 @@ enum Fixtures {
             createdAt: now - 3_600, expiresAt: expiresAt, closedAt: closedAt, revision: revision)
     }
 
+    /// The built-in profiles as `sessionctl init` creates them (SPEC §3).
+    static let openProfile = Profile(
+        name: "open", description: "open",
+        rules: [ProfileRule(profile: "open", role: "device", access: .readwrite, pattern: "#")])
+    static let telemetryProfile = Profile(
+        name: "telemetry", description: "telemetry",
+        rules: [
+            ProfileRule(profile: "telemetry", role: "device", access: .write, pattern: "dt/+/%u/#"),
+            ProfileRule(profile: "telemetry", role: "device", access: .readwrite, pattern: "cmd/+/%u/#"),
+            ProfileRule(profile: "telemetry", role: "service", access: .read, pattern: "dt/#"),
+            ProfileRule(profile: "telemetry", role: "service", access: .readwrite, pattern: "cmd/#"),
+            ProfileRule(profile: "telemetry", role: "admin", access: .readwrite, pattern: "#"),
+        ])
+    static let profiles = [openProfile, telemetryProfile]
+
+    static func snapshot(_ records: [SessionRecord]) -> SessionSnapshot {
+        SessionSnapshot(records, profiles: profiles)
+    }
+
+    /// A connected client with its profile's rules compiled (the `open` profile unless told).
     static func client(
-        session: String, username: String = "dev1", clientID: String? = nil, topicRoot: String? = nil
+        session: String, username: String = "dev1", clientID: String? = nil, topicRoot: String? = nil,
+        role: String = "device", profile: Profile = Fixtures.openProfile
     ) -> AuthenticatedClient {
         AuthenticatedClient(
-            sessionID: session, username: username, clientID: clientID ?? "\(session)-\(username)", role: "device",
-            topicRoot: topicRoot ?? "\(session)/")
+            sessionID: session, username: username, clientID: clientID ?? "\(session)-\(username)", role: role,
+            topicRoot: topicRoot ?? "\(session)/", profile: profile, profileName: profile.name)
     }
 }
 

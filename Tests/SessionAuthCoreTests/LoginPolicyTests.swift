@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct LoginPolicyTests {
     static let now = Fixtures.now
-    static let sessions = SessionSnapshot([
+    static let sessions = Fixtures.snapshot([
         Fixtures.session("s1"),
         Fixtures.session("a:b"),
         Fixtures.session("closed", closedAt: now - 60),
@@ -28,8 +28,7 @@ import Testing
         #expect(
             Self.login(Self.attempt())
                 == .success(
-                    AuthenticatedClient(
-                        sessionID: "s1", username: "dev1", clientID: "dev1-a", role: "device", topicRoot: "s1/")))
+                    Fixtures.client(session: "s1", username: "dev1", clientID: "dev1-a")))
     }
 
     @Test func topicRootFollowsTheTemplate() throws {
@@ -169,7 +168,7 @@ import Testing
     }
 
     @Test func pinOfAnotherSessionIsWrongHere() {
-        let sessions = SessionSnapshot([Fixtures.session("s1", pin: "111111"), Fixtures.session("s2", pin: "222222")])
+        let sessions = Fixtures.snapshot([Fixtures.session("s1", pin: "111111"), Fixtures.session("s2", pin: "222222")])
         let result = LoginPolicy().authenticate(
             Self.attempt(password: "s1:222222"), sessions: sessions, now: Self.now, digester: Fixtures.digester)
         #expect(result == .failure(.wrongPin("s1")))

@@ -14,10 +14,10 @@ import Testing
         #expect(reader.path == dir.path())
         let rows = try reader.sessions(changedAfter: 0)
         #expect(rows.map(\.id) == ["a", "b", "c"])
-        #expect(rows.map(\.revision) == [1, 2, 3])
+        #expect(rows.map(\.revision) == [1, 2, 3].map { StoreFixtures.baseRevision + $0 })
         #expect(rows == (try store.sessions()))
-        #expect(try reader.sessions(changedAfter: 3).isEmpty)
-        #expect(try reader.sessions(changedAfter: 2).map(\.id) == ["c"])
+        #expect(try reader.sessions(changedAfter: StoreFixtures.baseRevision + 3).isEmpty)
+        #expect(try reader.sessions(changedAfter: StoreFixtures.baseRevision + 2).map(\.id) == ["c"])
     }
 
     @Test func emptyStoreReadsNoSessions() throws {
@@ -36,17 +36,17 @@ import Testing
         let reader = try SessionStoreReader(path: dir.path())
         var snapshot = SessionSnapshot(try reader.sessions(changedAfter: 0))
         let previous = snapshot.revision
-        #expect(previous == 3)
+        #expect(previous == StoreFixtures.baseRevision + 3)
         #expect(snapshot["b"]?.status(at: StoreFixtures.now) == .open)
 
         _ = try store.closeSession(id: "b", at: StoreFixtures.now)
         let changed = try reader.sessions(changedAfter: previous)
         #expect(changed.map(\.id) == ["b"])
         #expect(changed.first?.closedAt == StoreFixtures.now)
-        #expect(changed.first?.revision == 4)
+        #expect(changed.first?.revision == StoreFixtures.baseRevision + 4)
 
         snapshot.apply(changed)
-        #expect(snapshot.revision == 4)
+        #expect(snapshot.revision == StoreFixtures.baseRevision + 4)
         #expect(snapshot["b"]?.status(at: StoreFixtures.now) == .closed)
         #expect(snapshot["a"]?.status(at: StoreFixtures.now) == .open)
         #expect(try reader.sessions(changedAfter: snapshot.revision).isEmpty)

@@ -3,7 +3,7 @@ import SessionStore
 import Testing
 
 @Suite struct SessionStoreSchemaTests {
-    @Test func initialiseCreatesAWALStoreAtSchemaVersion1() throws {
+    @Test func initialiseCreatesAWALStoreAtTheLatestSchema() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.path()
@@ -12,15 +12,17 @@ import Testing
         let store = try SessionStore.initialise(at: path)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(store.path == path)
-        #expect(try store.schemaVersion == 1)
-        #expect(try store.profileNames() == ["open"])
+        #expect(try store.schemaVersion == 2)
+        #expect(try store.profileNames() == ["open", "telemetry"])
         #expect(try store.sessions().isEmpty)
 
         let check = try SQLiteDatabase(path: path, mode: .readOnly, busyTimeoutMilliseconds: 0)
         #expect(try check.text("PRAGMA journal_mode") == "wal")
-        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 1)
+        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 2)
         #expect(try check.text("SELECT name FROM schema_migrations WHERE version = 1") == "create_sessions")
-        #expect(try check.integer("SELECT value FROM store_revision WHERE id = 1") == 0)
+        #expect(try check.text("SELECT name FROM schema_migrations WHERE version = 2") == "create_profile_rules")
+        // Migration 2 stamps the built-in profiles with the first revision.
+        #expect(try check.integer("SELECT value FROM store_revision WHERE id = 1") == 1)
     }
 
     @Test func walModeIsStoredInTheFile() throws {
@@ -45,14 +47,14 @@ import Testing
             try StoreFixtures.insert(store, id: "keepme")
         }
         let again = try SessionStore.initialise(at: path)
-        #expect(try again.schemaVersion == 1)
-        #expect(try again.profileNames() == ["open"])
+        #expect(try again.schemaVersion == 2)
+        #expect(try again.profileNames() == ["open", "telemetry"])
         #expect(try again.sessions().map(\.id) == ["keepme"])
 
         let check = try SQLiteDatabase(path: path, mode: .readOnly, busyTimeoutMilliseconds: 0)
-        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 1)
-        #expect(try check.integer("SELECT count(*) FROM profiles") == 1)
-        #expect(try check.integer("SELECT value FROM store_revision WHERE id = 1") == 1)
+        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 2)
+        #expect(try check.integer("SELECT count(*) FROM profiles") == 2)
+        #expect(try check.integer("SELECT value FROM store_revision WHERE id = 1") == 2)
     }
 
     @Test func openAnInitialisedStore() throws {
@@ -61,8 +63,8 @@ import Testing
         let path = dir.path()
         do { _ = try SessionStore.initialise(at: path) }
         let store = try SessionStore.open(at: path)
-        #expect(try store.schemaVersion == 1)
-        #expect(try store.profileNames() == ["open"])
+        #expect(try store.schemaVersion == 2)
+        #expect(try store.profileNames() == ["open", "telemetry"])
     }
 
     @Test func openOnAMissingPathThrowsMissingAndCreatesNothing() throws {
@@ -127,10 +129,10 @@ import Testing
             let raw = try SQLiteDatabase(path: path, mode: .readWrite, busyTimeoutMilliseconds: 1_000)
             try raw.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'from_the_future')")
         }
-        let expected = StoreError.newerSchema(path: path, found: 999, known: 1)
+        let expected = StoreError.newerSchema(path: path, found: 999, known: 2)
         #expect(throws: expected) { try SessionStore.open(at: path) }
         #expect(throws: expected) { try SessionStore.initialise(at: path) }
         #expect(throws: expected) { try SessionStoreReader(path: path) }
-        #expect(expected.description.contains("schema version 999, newer than the 1"))
+        #expect(expected.description.contains("schema version 999, newer than the 2"))
     }
 }

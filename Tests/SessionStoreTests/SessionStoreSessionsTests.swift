@@ -18,7 +18,7 @@ import Testing
             try store.session(id: "k3x9m2ab")
                 == SessionRecord(
                     id: "k3x9m2ab", pinHash: hash.stored, type: "open", label: "demo room", createdAt: 1_700_000_000,
-                    expiresAt: 1_700_086_400, closedAt: nil, revision: 1))
+                    expiresAt: 1_700_086_400, closedAt: nil, revision: StoreFixtures.baseRevision + 1))
     }
 
     @Test func nullLabelAndExpiryRoundTripAsNil() throws {
@@ -50,7 +50,7 @@ import Testing
         try StoreFixtures.insert(store, id: "a")
         try StoreFixtures.insert(store, id: "b")
         try StoreFixtures.insert(store, id: "c")
-        #expect(try store.sessions().map(\.revision) == [1, 2, 3])
+        #expect(try store.sessions().map(\.revision) == [1, 2, 3].map { StoreFixtures.baseRevision + $0 })
         #expect(try store.sessions().map(\.id) == ["a", "b", "c"])
     }
 
@@ -65,7 +65,7 @@ import Testing
         #expect(try store.sessions().count == 1)
         // A refused insert does not use up a revision.
         try StoreFixtures.insert(store, id: "s2")
-        #expect(try store.session(id: "s2")?.revision == 2)
+        #expect(try store.session(id: "s2")?.revision == StoreFixtures.baseRevision + 2)
     }
 
     @Test func closeThenCloseAgainThenUnknown() throws {
@@ -79,7 +79,7 @@ import Testing
         let closedAt = StoreFixtures.now + 60
         let closedRecord = SessionRecord(
             id: "s1", pinHash: open.pinHash, type: "open", label: nil, createdAt: open.createdAt, expiresAt: nil,
-            closedAt: closedAt, revision: 3)
+            closedAt: closedAt, revision: StoreFixtures.baseRevision + 3)
         #expect(try store.closeSession(id: "s1", at: closedAt) == .closed(closedRecord))
         #expect(try store.session(id: "s1") == closedRecord)
         #expect(closedRecord.status(at: closedAt) == .closed)
@@ -141,7 +141,7 @@ import Testing
         #expect(failures.entries.isEmpty)
         let all = try SessionStore.open(at: path).sessions()
         #expect(all.count == writers * perWriter)
-        #expect(all.map(\.revision).sorted() == Array(1...Int64(writers * perWriter)))
+        #expect(all.map(\.revision).sorted() == Array((StoreFixtures.baseRevision + 1)...(StoreFixtures.baseRevision + Int64(writers * perWriter))))
     }
 }
 

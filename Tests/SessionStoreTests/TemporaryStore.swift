@@ -31,6 +31,10 @@ enum StoreFixtures {
         PinHash(pin: Array(pin.utf8), salt: salt, using: OpenSSLDigester())
     }
 
+    /// The store revision the migrations use up (migration 2 stamps the built-in profiles): the first
+    /// session written gets `baseRevision + 1`.
+    static let baseRevision: Int64 = 1
+
     /// Inserts an open session with no expiry and the given pin.
     @discardableResult
     static func insert(_ store: SessionStore, id: String, pin: String = "123456", label: String? = nil)

@@ -1,0 +1,52 @@
+/// One connection's rules, expanded for its identities and anchored at its session's root, ready to
+/// match without touching the store. Compiled at CONNECT and again when the profile changes.
+public struct ClientRules: Equatable, Sendable {
+    public struct Compiled: Equatable, Sendable {
+        public let rule: ProfileRule
+        public let filter: TopicFilter
+    }
+
+    /// Deny rules first: a deny that matches decides before any grant is looked at.
+    public let denies: [Compiled]
+    public let grants: [Compiled]
+    /// A deny rule whose pattern could not be compiled: it then denies everything.
+    public let brokenDeny: ProfileRule?
+    /// The profile and role these came from, for the "no rule allows it" reason.
+    public let profile: String
+    public let role: String
+
+    public init(denies: [Compiled], grants: [Compiled], brokenDeny: ProfileRule? = nil, profile: String, role: String) {
+        self.denies = denies
+        self.grants = grants
+        self.brokenDeny = brokenDeny
+        self.profile = profile
+        self.role = role
+    }
+
+    /// Compiles `profile`'s rules for one connection. A pattern that does not compile is dropped when it
+    /// grants (less access) and turns into "deny everything" when it denies, so a bad row never opens more.
+    public static func compile(
+        _ profile: Profile?, profileName: String, role: String, username: String, clientID: String, sessionID: String,
+        topicRoot: String
+    ) -> ClientRules {
+        var denies: [Compiled] = []
+        var grants: [Compiled] = []
+        var brokenDeny: ProfileRule? = nil
+        for rule in profile?.rules(for: role) ?? [] {
+            let expanded = RulePattern.expand(
+                rule.pattern, username: username, clientID: clientID, sessionID: sessionID, role: role)
+            let filter = RulePattern.problem(rule.pattern) == nil ? TopicFilter(topicRoot + expanded) : nil
+            switch (rule.access, filter) {
+            case (.deny, let filter?):
+                denies.append(Compiled(rule: rule, filter: filter))
+            case (.deny, nil):
+                brokenDeny = rule
+            case (_, let filter?):
+                grants.append(Compiled(rule: rule, filter: filter))
+            case (_, nil):
+                continue
+            }
+        }
+        return ClientRules(denies: denies, grants: grants, brokenDeny: brokenDeny, profile: profileName, role: role)
+    }
+}

@@ -1,0 +1,207 @@
+/// An MQTT topic filter (MQTT 3.1.1 §4.7 / MQTT 5 §4.7), compared as bytes, never as Unicode.
+///
+/// `matches` runs on every PUBLISH and every delivery, so it walks the topic's bytes in place against
+/// the filter's own bytes, checked once at init, and allocates nothing.
+public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
+    /// The longest topic or filter MQTT can carry: its length is a two-byte prefix (MQTT §1.5.3).
+    static let maxLength = 65_535
+
+    public let levels: [TopicLevel]
+    private let text: String
+    /// The filter's UTF-8, known valid. `matches` walks this one buffer rather than `levels`, whose
+    /// literal arrays would each cost a retain and a release per level per call.
+    @usableFromInline let pattern: [UInt8]
+
+    /// The filter text, as given.
+    public var description: String { text }
+
+    /// Nil when `text` is not a valid filter: empty, contains NUL, `#` not alone as the last level,
+    /// `+` not alone in its level, or longer than 65535 bytes.
+    public init?(_ text: String) {
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= Self.maxLength else { return nil }
+        var levels: [TopicLevel] = []
+        var current: [UInt8] = []
+        // One more pass than there are bytes: the end of the text closes the last level like a '/'.
+        var iterator = bytes.makeIterator()
+        while true {
+            let byte = iterator.next()
+            if let byte, byte != UInt8(ascii: "/") {
+                guard byte != 0 else { return nil }
+                current.append(byte)
+                continue
+            }
+            // `#` must be the last level: a level after it means the filter is malformed.
+            if levels.last == .multiLevel { return nil }
+            if current.contains(UInt8(ascii: "+")) || current.contains(UInt8(ascii: "#")) {
+                switch current {
+                case [UInt8(ascii: "+")]: levels.append(.singleLevel)
+                case [UInt8(ascii: "#")]: levels.append(.multiLevel)
+                default: return nil  // `a+`, `#a`, `++`: a wildcard must be alone in its level.
+                }
+            } else {
+                levels.append(.literal(current))
+            }
+            current = []
+            if byte == nil { break }
+        }
+        self.levels = levels
+        self.text = text
+        self.pattern = Array(bytes)
+    }
+
+    // The text is a function of the levels, so comparing and hashing the levels is enough.
+    public static func == (lhs: TopicFilter, rhs: TopicFilter) -> Bool { lhs.levels == rhs.levels }
+    public func hash(into hasher: inout Hasher) { hasher.combine(levels) }
+
+    /// True when the topic name `topic` is matched by this filter. A topic that is not a valid name
+    /// (empty, or containing `+`, `#` or NUL) is matched by no filter.
+    @inlinable
+    public func matches(_ topic: String) -> Bool {
+        matches(bytes: topic.utf8)
+    }
+
+    /// Same as `matches(_:)`, on the topic's bytes; the one implementation both share.
+    @inlinable
+    public func matches<Bytes: Collection>(bytes topic: Bytes) -> Bool where Bytes.Element == UInt8 {
+        pattern.withUnsafeBufferPointer { filter in
+            // Native strings and substrings are contiguous UTF-8: walking the buffer avoids their
+            // index checks, a third of the cost; anything else is walked through its own indices.
+            if let result = topic.withContiguousStorageIfAvailable({ Self.walk(filter, $0) }) { return result }
+            return Self.walk(filter, topic)
+        }
+    }
+
+    /// Walks a valid filter's bytes and a topic's bytes level by level, as MQTT §4.7 describes.
+    @inlinable
+    static func walk<Bytes: Collection>(_ filter: UnsafeBufferPointer<UInt8>, _ topic: Bytes) -> Bool
+    where Bytes.Element == UInt8 {
+        let slash = UInt8(ascii: "/")
+        let plus = UInt8(ascii: "+")
+        let hash = UInt8(ascii: "#")
+        let filterEnd = filter.count
+        var f = 0
+        var t = topic.startIndex
+        let topicEnd = topic.endIndex
+        // MQTT §4.7.3: a topic name is at least one byte long (and a valid filter is never empty).
+        guard t != topicEnd, f != filterEnd else { return false }
+        // MQTT §4.7.2: a filter starting with a wildcard does not match a topic starting with '$'.
+        // In a valid filter a level starting with '+' or '#' is exactly that wildcard.
+        if topic[t] == UInt8(ascii: "$"), filter[f] == plus || filter[f] == hash { return false }
+        // Each turn starts at the first byte of a filter level and of a topic level, either of which
+        // may be empty (after a '/', possibly at the very end).
+        while true {
+            if f != filterEnd, filter[f] == hash {
+                // Whatever remains is matched, if it is a valid name.
+                while t != topicEnd {
+                    if isForbiddenInName(topic[t]) { return false }
+                    topic.formIndex(after: &t)
+                }
+                return true
+            }
+            if f != filterEnd, filter[f] == plus {
+                f &+= 1
+                while t != topicEnd {
+                    let byte = topic[t]
+                    if byte == slash { break }
+                    if isForbiddenInName(byte) { return false }
+                    topic.formIndex(after: &t)
+                }
+            } else {
+                // A literal level holds no '/', '+', '#' or NUL, so equal bytes are valid name bytes.
+                while f != filterEnd {
+                    let expected = filter[f]
+                    if expected == slash { break }
+                    guard t != topicEnd, topic[t] == expected else { return false }
+                    f &+= 1
+                    topic.formIndex(after: &t)
+                }
+            }
+            // Both levels must end here: the filter's is at its end or a '/', the topic's must be too.
+            if t == topicEnd {
+                // The topic has no level left. So must the filter, unless all it has left is "/#",
+                // which also matches the parent level ("a/#" matches "a").
+                if f == filterEnd { return true }
+                let rest = filterEnd &- f
+                return rest == 2 && filter[f &+ 1] == hash
+            }
+            guard topic[t] == slash, f != filterEnd else { return false }
+            f &+= 1
+            topic.formIndex(after: &t)
+        }
+    }
+
+    /// Bytes a topic name may not contain (MQTT §4.7.1, §1.5.4).
+    @inlinable
+    static func isForbiddenInName(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "+") || byte == UInt8(ascii: "#") || byte == 0
+    }
+
+    /// True when every topic name `other` can match is also matched by self. Exact, and where it
+    /// could not be, it answers false: a false "covers" would let a subscription in.
+    public func covers(_ other: TopicFilter) -> Bool {
+        let mine = levels
+        let theirs = other.levels
+        guard let myFirst = mine.first, let theirFirst = theirs.first else { return false }
+        // `other` can only match `$` topics, and a wildcard first level matches none of them (§4.7.2).
+        if myFirst.isWildcard, theirFirst.startsWithDollar { return false }
+        var position = 0
+        while true {
+            if position < mine.count, mine[position] == .multiLevel { return true }
+            // Every topic `other` matches ends here, so self must end here too.
+            guard position < theirs.count else { return position == mine.count }
+            // `other` matches topics with more levels than self can.
+            guard position < mine.count else { return false }
+            switch (mine[position], theirs[position]) {
+            case (.singleLevel, .multiLevel):
+                // `+/#` takes every depth below here but not the parent, which `#` also matches: `x/+/#`
+                // does not cover `x/#` (only the latter matches `x`). It does when that parent is no
+                // topic at all: none for `#` (a topic has a level), `""` for `/#` (a topic is not empty).
+                let parentIsNoTopic = position == 0 || (position == 1 && theirFirst == .literal([]))
+                return parentIsNoTopic && mine.count == position + 2 && mine[position + 1] == .multiLevel
+            case (_, .multiLevel):
+                return false  // a literal is not `#`: it cannot take every depth from here.
+            case (.singleLevel, _):
+                break
+            case (.literal(let mineLiteral), .literal(let theirLiteral)):
+                guard mineLiteral == theirLiteral else { return false }
+            case (.literal, .singleLevel), (.multiLevel, _):
+                return false  // `.multiLevel` was answered above; a literal does not cover `+`.
+            }
+            position += 1
+        }
+    }
+
+    /// True when at least one topic name is matched by both filters. Where it could not be exact
+    /// (two long filters whose only common topic would exceed 65535 bytes) it answers true, so that a
+    /// `deny` rule errs on the side of blocking.
+    public func intersects(_ other: TopicFilter) -> Bool {
+        let mine = levels
+        let theirs = other.levels
+        guard let myFirst = mine.first, let theirFirst = theirs.first else { return false }
+        // A wildcard first level matches no `$` topic, which is all a `$` literal first level matches.
+        if myFirst.isWildcard, theirFirst.startsWithDollar { return false }
+        if theirFirst.isWildcard, myFirst.startsWithDollar { return false }
+        // A topic of one empty level would be `""`, which is no topic (MQTT §4.7.3): `/#` and `+`,
+        // whose only common "topic" it would be, do not intersect.
+        let firstLevelIsEmpty = myFirst == .literal([]) || theirFirst == .literal([])
+        var position = 0
+        while true {
+            let mineEnded = position >= mine.count
+            let theirsEnded = position >= theirs.count
+            let endingHereIsNoTopic = position == 1 && firstLevelIsEmpty
+            // `#` matches what is left of the other, or its end (the parent rule). When the other goes
+            // on, a common topic has at least two levels; when it ends here, exactly `position`.
+            if !mineEnded, mine[position] == .multiLevel { return !theirsEnded || !endingHereIsNoTopic }
+            if !theirsEnded, theirs[position] == .multiLevel { return !mineEnded || !endingHereIsNoTopic }
+            if mineEnded || theirsEnded { return mineEnded && theirsEnded && !endingHereIsNoTopic }
+            if case .literal(let mineLiteral) = mine[position], case .literal(let theirLiteral) = theirs[position],
+                mineLiteral != theirLiteral
+            {
+                return false
+            }
+            // Otherwise a `+` takes the other's literal, or two `+` share a level such as `a`.
+            position += 1
+        }
+    }
+}
