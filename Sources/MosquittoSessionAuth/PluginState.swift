@@ -16,7 +16,8 @@ final class PluginState {
     private let store: StoreFollower
     private var lastRefresh: Int64?
     private var lastSweepSecond: Int64?
-    private var sessionsChangedSinceSweep = false
+    /// Clients evicted since the last tick, waiting to be disconnected by it.
+    private var pendingKicks: [AuthenticatedClient] = []
     private(set) var tickCount = 0
     let startedAtMilliseconds: Int64
 
@@ -54,7 +55,7 @@ final class PluginState {
     }
 
     func decide(_ kind: AccessKind, topic: String, client: AuthenticatedClient, nowSeconds: Int64) -> AccessDecision {
-        AccessPolicy.decide(kind, topic: topic, client: client, sessions: sessions, now: nowSeconds)
+        AccessPolicy.decide(kind, topic: topic, client: client, now: nowSeconds)
     }
 
     /// Forgets a connection that ended; returns who it was, if the plugin had let it in.
@@ -62,17 +63,25 @@ final class PluginState {
         registry.remove(connection)
     }
 
-    /// Runs on every broker tick: pulls store changes and returns the clients to disconnect
-    /// (sessions closed, expired or gone). Disconnects happen here, never inside auth or ACL callbacks.
+    /// Runs on every broker tick: pulls store changes and returns the clients to disconnect (sessions
+    /// closed, expired or gone). Disconnects happen here, never inside auth or ACL callbacks.
     func tick(nowMilliseconds: Int64) -> [AuthenticatedClient] {
         tickCount += 1
         refreshIfDue(nowMilliseconds: nowMilliseconds)
+        // Expiry needs no store change: sweep once a second too.
         let second = nowMilliseconds / 1000
-        // Expiry needs no store change, so sweep at least once a second as well as after each change.
-        guard sessionsChangedSinceSweep || second != lastSweepSecond else { return [] }
-        sessionsChangedSinceSweep = false
-        lastSweepSecond = second
-        return registry.evictClientsOfInactiveSessions(sessions, now: second)
+        if second != lastSweepSecond {
+            lastSweepSecond = second
+            evictInactive(nowSeconds: second)
+        }
+        defer { pendingKicks = [] }
+        return pendingKicks
+    }
+
+    /// Forgets the connections of sessions that are no longer open, at once: from here on their ACL
+    /// checks fail as "not a session member". The tick disconnects them.
+    private func evictInactive(nowSeconds: Int64) {
+        pendingKicks += registry.evictClientsOfInactiveSessions(sessions, now: nowSeconds)
     }
 
     private func refreshIfDue(nowMilliseconds: Int64) {
@@ -97,7 +106,9 @@ final class PluginState {
             sessions = SessionSnapshot(validated(update.sessions))
             BrokerLog.notice("loaded \(sessions.count) sessions from \(options.databasePath)")
         } else {
-            sessions.apply(validated(update.sessions))
+            let changed = validated(update.sessions)
+            sessions.apply(changed)
+            registry.updateExpiry(from: changed)
             BrokerLog.debug("applied \(update.sessions.count) changed sessions from the store")
         }
         if let (revision, profiles) = update.profiles {
@@ -115,7 +126,7 @@ final class PluginState {
                     "profiles changed: now \(profiles.count) profiles (\(rules) rules), applied to \(registry.count) connected clients")
             }
         }
-        sessionsChangedSinceSweep = true
+        evictInactive(nowSeconds: nowMilliseconds / 1000)
         return true
     }
 

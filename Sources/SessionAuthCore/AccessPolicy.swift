@@ -27,8 +27,7 @@ public struct AccessOutcome: Equatable, Sendable {
 }
 
 public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
-    case sessionNotOpen(SessionStatus)
-    case unknownSession
+    case sessionExpired
     case systemTopic
     case outsideTopicRoot(root: String)
     case malformedSharedSubscription
@@ -38,8 +37,7 @@ public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .sessionNotOpen(let status): return "its session is \(status.rawValue)"
-        case .unknownSession: return "its session is no longer in the store"
+        case .sessionExpired: return "its session is expired"
         case .systemTopic: return "'$' topics are never reachable to session members"
         case .outsideTopicRoot(let root): return "outside the session's topic root '\(root)'"
         case .malformedSharedSubscription: return "not a valid '$share/<group>/<filter>'"
@@ -51,33 +49,54 @@ public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Decides each PUBLISH, SUBSCRIBE and delivery of a session member: pure and in memory.
+/// Decides each PUBLISH, SUBSCRIBE and delivery of a session member: pure, in memory, and independent
+/// of how many sessions there are (the caller holds the connection; a closed session's connections are
+/// no longer registered, so they never get here).
 public enum AccessPolicy {
-    public static func decide(
-        _ kind: AccessKind, topic: String, client: AuthenticatedClient, sessions: SessionSnapshot, now: Int64
-    ) -> AccessDecision {
-        evaluate(kind, topic: topic, client: client, sessions: sessions, now: now).decision
+    /// The decision alone: what the plugin asks on every PUBLISH and delivery.
+    public static func decide(_ kind: AccessKind, topic: String, client: AuthenticatedClient, now: Int64)
+        -> AccessDecision
+    {
+        switch ruling(kind, topic: topic, client: client, now: now) {
+        case .allow: return .allow
+        case .deny(let denial, _): return .deny(denial)
+        }
     }
 
-    public static func evaluate(
-        _ kind: AccessKind, topic: String, client: AuthenticatedClient, sessions: SessionSnapshot, now: Int64
-    ) -> AccessOutcome {
+    /// The decision and the rule that made it, for `sessionctl check`.
+    public static func evaluate(_ kind: AccessKind, topic: String, client: AuthenticatedClient, now: Int64)
+        -> AccessOutcome
+    {
+        switch ruling(kind, topic: topic, client: client, now: now) {
+        case .allow(let grant): return .allow(by: grant.map { client.rules.grants[$0].rule })
+        case .deny(let denial, let rule): return .deny(denial, rule: rule)
+        }
+    }
+
+    /// An allow names its rule by index, so that `decide` copies nothing on the path taken most.
+    enum Ruling {
+        case allow(grant: Int?)
+        case deny(AccessDenial, rule: ProfileRule?)
+    }
+
+    static func ruling(_ kind: AccessKind, topic: String, client: AuthenticatedClient, now: Int64) -> Ruling {
         // Unsubscribing cannot reveal or send anything, and refusing it would only leave stale state.
-        if kind == .unsubscribe { return .allow(by: nil) }
-        guard let session = sessions[client.sessionID] else { return .deny(.unknownSession) }
-        let status = session.status(at: now)
-        guard status == .open else { return .deny(.sessionNotOpen(status)) }
+        if kind == .unsubscribe { return .allow(grant: nil) }
+        if let expiresAt = client.expiresAt, now >= expiresAt { return .deny(.sessionExpired, rule: nil) }
         var bytes = Substring(topic).utf8
         if kind == .subscribe, bytes.starts(with: sharePrefix) {
-            guard let filter = sharedSubscriptionFilter(bytes) else { return .deny(.malformedSharedSubscription) }
+            guard let filter = sharedSubscriptionFilter(bytes) else {
+                return .deny(.malformedSharedSubscription, rule: nil)
+            }
             bytes = filter
         }
-        if bytes.first == UInt8(ascii: "$") { return .deny(.systemTopic) }
+        let span = bytes.span
+        if !span.isEmpty, span[0] == UInt8(ascii: "$") { return .deny(.systemTopic, rule: nil) }
         // Byte-wise prefix on a root that ends in '/': `s1/` never admits `s10/...` or `s1` itself,
         // and a filter whose first levels are wildcards (`#`, `+/...`) does not start with the root.
         // Rules are anchored at the root too; this check keeps the promise even for a bad rule.
-        guard bytes.starts(with: client.topicRoot.utf8) else {
-            return .deny(.outsideTopicRoot(root: client.topicRoot))
+        guard hasPrefix(span, client.topicRoot.utf8.span) else {
+            return .deny(.outsideTopicRoot(root: client.topicRoot), rule: nil)
         }
         let rules = client.rules
         if let broken = rules.brokenDeny { return .deny(.deniedByRule(broken), rule: broken) }
@@ -85,32 +104,37 @@ public enum AccessPolicy {
         case .subscribe:
             return subscription(TopicFilter(String(Substring(bytes))), rules: rules)
         case .read, .write:
-            for deny in rules.denies where deny.filter.matches(bytes: bytes) {
-                return .deny(.deniedByRule(deny.rule), rule: deny.rule)
+            for index in rules.denies.indices where rules.denies[index].filter.matches(span: span) {
+                return .deny(.deniedByRule(rules.denies[index].rule), rule: rules.denies[index].rule)
             }
-            for grant in rules.grants
-            where (kind == .write ? grant.rule.access.allowsWrite : grant.rule.access.allowsRead)
-                && grant.filter.matches(bytes: bytes)
-            {
-                return .allow(by: grant.rule)
+            for index in rules.grants.indices
+            where rules.grants[index].allows(kind) && rules.grants[index].filter.matches(span: span) {
+                return .allow(grant: index)
             }
-            return .deny(.noRuleAllows(kind, profile: rules.profile, role: rules.role))
+            return .deny(.noRuleAllows(kind, profile: rules.profile, role: rules.role), rule: nil)
         case .unsubscribe:
-            return .allow(by: nil)
+            return .allow(grant: nil)
         }
+    }
+
+    private static func hasPrefix(_ bytes: Span<UInt8>, _ prefix: Span<UInt8>) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        for index in 0..<prefix.count where bytes[index] != prefix[index] { return false }
+        return true
     }
 
     /// A subscription is allowed only when one readable rule covers every topic the filter can match,
     /// and no deny rule overlaps it ("a/+" does not allow "a/#").
-    private static func subscription(_ filter: TopicFilter?, rules: ClientRules) -> AccessOutcome {
-        guard let filter else { return .deny(.invalidFilter) }
+    private static func subscription(_ filter: TopicFilter?, rules: ClientRules) -> Ruling {
+        guard let filter else { return .deny(.invalidFilter, rule: nil) }
         for deny in rules.denies where deny.filter.intersects(filter) {
             return .deny(.deniedByRule(deny.rule), rule: deny.rule)
         }
-        for grant in rules.grants where grant.rule.access.allowsRead && grant.filter.covers(filter) {
-            return .allow(by: grant.rule)
+        for index in rules.grants.indices
+        where rules.grants[index].rule.access.allowsRead && rules.grants[index].filter.covers(filter) {
+            return .allow(grant: index)
         }
-        return .deny(.noRuleAllows(.subscribe, profile: rules.profile, role: rules.role))
+        return .deny(.noRuleAllows(.subscribe, profile: rules.profile, role: rules.role), rule: nil)
     }
 
     private static let sharePrefix = "$share/".utf8

@@ -1,5 +1,9 @@
 /// A connection the plugin let in, and everything an ACL check needs about it.
-public struct AuthenticatedClient: Equatable, Sendable {
+///
+/// A class, not a struct: every PUBLISH and delivery looks the connection up, and handing out a
+/// reference costs one retain where copying five strings and the compiled rules cost a dozen.
+/// Only the broker's single thread touches it (`@unchecked Sendable` for the test harnesses).
+public final class AuthenticatedClient: Equatable, @unchecked Sendable {
     public let sessionID: String
     public let username: String
     public let clientID: String
@@ -8,9 +12,13 @@ public struct AuthenticatedClient: Equatable, Sendable {
     public let topicRoot: String
     /// The session profile's rules for this role, expanded for this connection.
     public internal(set) var rules: ClientRules
+    /// The session's `expires_at`: every decision checks it, so expiry is exact to the second without
+    /// a lookup in the snapshot (closing is handled by evicting the connection from the registry).
+    public internal(set) var expiresAt: Int64?
 
     public init(
-        sessionID: String, username: String, clientID: String, role: String, topicRoot: String, rules: ClientRules
+        sessionID: String, username: String, clientID: String, role: String, topicRoot: String, rules: ClientRules,
+        expiresAt: Int64? = nil
     ) {
         self.sessionID = sessionID
         self.username = username
@@ -18,18 +26,20 @@ public struct AuthenticatedClient: Equatable, Sendable {
         self.role = role
         self.topicRoot = topicRoot
         self.rules = rules
+        self.expiresAt = expiresAt
     }
 
     /// A connection with `profile`'s rules compiled for its identities.
-    public init(
+    public convenience init(
         sessionID: String, username: String, clientID: String, role: String, topicRoot: String, profile: Profile?,
-        profileName: String
+        profileName: String, expiresAt: Int64? = nil
     ) {
         self.init(
             sessionID: sessionID, username: username, clientID: clientID, role: role, topicRoot: topicRoot,
             rules: ClientRules.compile(
                 profile, profileName: profileName, role: role, username: username, clientID: clientID,
-                sessionID: sessionID, topicRoot: topicRoot))
+                sessionID: sessionID, topicRoot: topicRoot),
+            expiresAt: expiresAt)
     }
 
     /// Compiles `profile`'s rules for this connection's identities.
@@ -37,5 +47,11 @@ public struct AuthenticatedClient: Equatable, Sendable {
         ClientRules.compile(
             profile, profileName: profileName, role: role, username: username, clientID: clientID,
             sessionID: sessionID, topicRoot: topicRoot)
+    }
+
+    public static func == (lhs: AuthenticatedClient, rhs: AuthenticatedClient) -> Bool {
+        lhs.sessionID == rhs.sessionID && lhs.username == rhs.username && lhs.clientID == rhs.clientID
+            && lhs.role == rhs.role && lhs.topicRoot == rhs.topicRoot && lhs.rules == rhs.rules
+            && lhs.expiresAt == rhs.expiresAt
     }
 }

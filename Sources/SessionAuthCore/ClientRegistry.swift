@@ -67,4 +67,13 @@ public struct ClientRegistry: Sendable {
             clients[connection]?.rules = compile(client)
         }
     }
+
+    /// Carries changed expiry times over to the connected clients of those sessions.
+    public mutating func updateExpiry(from records: [SessionRecord]) {
+        for record in records {
+            for connection in connectionsBySession[record.id] ?? [] {
+                clients[connection]?.expiresAt = record.expiresAt
+            }
+        }
+    }
 }

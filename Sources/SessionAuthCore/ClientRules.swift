@@ -1,9 +1,14 @@
 /// One connection's rules, expanded for its identities and anchored at its session's root, ready to
 /// match without touching the store. Compiled at CONNECT and again when the profile changes.
-public struct ClientRules: Equatable, Sendable {
+/// Immutable and shared by reference: the per-message path reads it without copying the arrays.
+public final class ClientRules: Equatable, Sendable {
     public struct Compiled: Equatable, Sendable {
         public let rule: ProfileRule
         public let filter: TopicFilter
+
+        func allows(_ kind: AccessKind) -> Bool {
+            kind == .write ? rule.access.allowsWrite : rule.access.allowsRead
+        }
     }
 
     /// Deny rules first: a deny that matches decides before any grant is looked at.
@@ -48,5 +53,10 @@ public struct ClientRules: Equatable, Sendable {
             }
         }
         return ClientRules(denies: denies, grants: grants, brokenDeny: brokenDeny, profile: profileName, role: role)
+    }
+
+    public static func == (lhs: ClientRules, rhs: ClientRules) -> Bool {
+        lhs.denies == rhs.denies && lhs.grants == rhs.grants && lhs.brokenDeny == rhs.brokenDeny
+            && lhs.profile == rhs.profile && lhs.role == rhs.role
     }
 }

@@ -53,6 +53,7 @@ public struct LoginPolicy: Sendable {
         return .success(
             AuthenticatedClient(
                 sessionID: sessionID, username: username, clientID: clientID, role: Self.deviceRole,
-                topicRoot: topicRoot.root(forSession: sessionID), profile: profile, profileName: profile.name))
+                topicRoot: topicRoot.root(forSession: sessionID), profile: profile, profileName: profile.name,
+                expiresAt: session.expiresAt))
     }
 }

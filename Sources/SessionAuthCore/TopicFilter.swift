@@ -58,31 +58,32 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
     /// (empty, or containing `+`, `#` or NUL) is matched by no filter.
     @inlinable
     public func matches(_ topic: String) -> Bool {
-        matches(bytes: topic.utf8)
+        Self.walk(pattern.span, topic.utf8.span)
     }
 
-    /// Same as `matches(_:)`, on the topic's bytes; the one implementation both share.
+    /// Same as `matches(_:)`, on bytes in place: the per-message path (a span borrows the topic's
+    /// UTF-8 without copying it, and every read stays bounds-checked).
+    @inlinable
+    public func matches(span topic: Span<UInt8>) -> Bool {
+        Self.walk(pattern.span, topic)
+    }
+
+    /// Same as `matches(_:)`, on any collection of bytes.
     @inlinable
     public func matches<Bytes: Collection>(bytes topic: Bytes) -> Bool where Bytes.Element == UInt8 {
-        pattern.withUnsafeBufferPointer { filter in
-            // Native strings and substrings are contiguous UTF-8: walking the buffer avoids their
-            // index checks, a third of the cost; anything else is walked through its own indices.
-            if let result = topic.withContiguousStorageIfAvailable({ Self.walk(filter, $0) }) { return result }
-            return Self.walk(filter, topic)
-        }
+        Self.walk(pattern.span, Array(topic).span)
     }
 
     /// Walks a valid filter's bytes and a topic's bytes level by level, as MQTT §4.7 describes.
     @inlinable
-    static func walk<Bytes: Collection>(_ filter: UnsafeBufferPointer<UInt8>, _ topic: Bytes) -> Bool
-    where Bytes.Element == UInt8 {
+    static func walk(_ filter: Span<UInt8>, _ topic: Span<UInt8>) -> Bool {
         let slash = UInt8(ascii: "/")
         let plus = UInt8(ascii: "+")
         let hash = UInt8(ascii: "#")
         let filterEnd = filter.count
+        let topicEnd = topic.count
         var f = 0
-        var t = topic.startIndex
-        let topicEnd = topic.endIndex
+        var t = 0
         // MQTT §4.7.3: a topic name is at least one byte long (and a valid filter is never empty).
         guard t != topicEnd, f != filterEnd else { return false }
         // MQTT §4.7.2: a filter starting with a wildcard does not match a topic starting with '$'.
@@ -95,7 +96,7 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
                 // Whatever remains is matched, if it is a valid name.
                 while t != topicEnd {
                     if isForbiddenInName(topic[t]) { return false }
-                    topic.formIndex(after: &t)
+                    t &+= 1
                 }
                 return true
             }
@@ -105,7 +106,7 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
                     let byte = topic[t]
                     if byte == slash { break }
                     if isForbiddenInName(byte) { return false }
-                    topic.formIndex(after: &t)
+                    t &+= 1
                 }
             } else {
                 // A literal level holds no '/', '+', '#' or NUL, so equal bytes are valid name bytes.
@@ -114,7 +115,7 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
                     if expected == slash { break }
                     guard t != topicEnd, topic[t] == expected else { return false }
                     f &+= 1
-                    topic.formIndex(after: &t)
+                    t &+= 1
                 }
             }
             // Both levels must end here: the filter's is at its end or a '/', the topic's must be too.
@@ -127,7 +128,7 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
             }
             guard topic[t] == slash, f != filterEnd else { return false }
             f &+= 1
-            topic.formIndex(after: &t)
+            t &+= 1
         }
     }
 

@@ -57,7 +57,7 @@ struct CheckCommand: ParsableCommand {
             verdict = Verdict(decision: "deny", rule: nil, reason: "login refused: \(refusal)")
         case .success(let client):
             let outcome = AccessPolicy.evaluate(
-                AccessKind(rawValue: access) ?? .read, topic: topic, client: client, sessions: snapshot, now: now)
+                AccessKind(rawValue: access) ?? .read, topic: topic, client: client, now: now)
             switch outcome.decision {
             case .allow: verdict = Verdict(decision: "allow", rule: outcome.rule?.description, reason: nil)
             case .deny(let denial): verdict = Verdict(decision: "deny", rule: outcome.rule?.description, reason: "\(denial)")

@@ -80,6 +80,24 @@ extension PluginABISuite {
             #expect(plugin.kickedClientIDs.count == 1)
         }
 
+        /// A refresh pulled in by a login (not a tick) already cuts the closed session's clients off;
+        /// only the disconnect waits for the tick.
+        @Test func closedSessionIsDeniedAtOnceAndKickedAtTheNextTick() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111")
+            try plugin.addSession(id: "s2", pin: "222222")
+            plugin.start()
+            let doomed = plugin.client("doomed")
+            #expect(stub_basic_auth(doomed, "dev", "s1:111111") == authOK)
+            try plugin.closeSession("s1")
+            Thread.sleep(forTimeInterval: 0.15)
+            #expect(stub_basic_auth(plugin.client("other"), "dev", "s2:222222") == authOK)
+            #expect(stub_acl_check(doomed, "s1/x", MOSQ_ACL_READ) == aclDenied)
+            #expect(plugin.kickedClientIDs.isEmpty)
+            _ = stub_tick()
+            #expect(plugin.kickedClientIDs == ["doomed"])
+        }
+
         @Test func expiredSessionIsKickedWithNoStoreChange() throws {
             let plugin = try PluginHarness()
             try plugin.addSession(id: "s1", pin: "111111", expiresAt: Int64(Date().timeIntervalSince1970) + 1)

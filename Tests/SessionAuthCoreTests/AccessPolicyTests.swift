@@ -3,19 +3,11 @@ import Testing
 
 @Suite struct AccessPolicyTests {
     static let now = Fixtures.now
-    static let sessions = Fixtures.snapshot([
-        Fixtures.session("s1"),
-        Fixtures.session("s2"),
-        Fixtures.session("s10"),
-        Fixtures.session("closed", closedAt: now - 10),
-        Fixtures.session("expiring", expiresAt: now),
-        Fixtures.session("later", expiresAt: now + 1),
-    ])
     static let member = Fixtures.client(session: "s1")
     static let deciding: [AccessKind] = [.read, .write, .subscribe]
 
     static func decide(_ kind: AccessKind, _ topic: String, client: AuthenticatedClient = member) -> AccessDecision {
-        AccessPolicy.decide(kind, topic: topic, client: client, sessions: sessions, now: now)
+        AccessPolicy.decide(kind, topic: topic, client: client, now: now)
     }
 
     @Test(arguments: deciding, ["s1/x", "s1/dt/dev1/temp", "s1/", "s1/a/b/c/d"])
@@ -67,37 +59,25 @@ import Testing
         #expect(Self.decide(kind, "caf\u{00E9}/s1/x", client: client) == .allow)
     }
 
-    @Test(arguments: deciding)
-    func closedSessionDenies(kind: AccessKind) {
-        let client = Fixtures.client(session: "closed")
-        #expect(Self.decide(kind, "closed/x", client: client) == .deny(.sessionNotOpen(.closed)))
-    }
-
+    // A closed session's connections are evicted from the ClientRegistry (see ClientRegistryTests and
+    // the plugin tests); expiry is checked on every decision, exact to the second.
     @Test(arguments: deciding)
     func sessionExpiringNowDenies(kind: AccessKind) {
-        let client = Fixtures.client(session: "expiring")
-        #expect(Self.decide(kind, "expiring/x", client: client) == .deny(.sessionNotOpen(.expired)))
+        let client = Fixtures.client(session: "expiring", expiresAt: Self.now)
+        #expect(Self.decide(kind, "expiring/x", client: client) == .deny(.sessionExpired))
     }
 
     @Test(arguments: deciding)
     func sessionExpiringNextSecondStillAllows(kind: AccessKind) {
-        let client = Fixtures.client(session: "later")
+        let client = Fixtures.client(session: "later", expiresAt: Self.now + 1)
         #expect(Self.decide(kind, "later/x", client: client) == .allow)
-        #expect(
-            AccessPolicy.decide(kind, topic: "later/x", client: client, sessions: Self.sessions, now: Self.now + 1)
-                == .deny(.sessionNotOpen(.expired)))
-    }
-
-    @Test(arguments: deciding)
-    func unknownSessionDenies(kind: AccessKind) {
-        let client = Fixtures.client(session: "gone")
-        #expect(Self.decide(kind, "gone/x", client: client) == .deny(.unknownSession))
+        #expect(AccessPolicy.decide(kind, topic: "later/x", client: client, now: Self.now + 1) == .deny(.sessionExpired))
     }
 
     @Test(arguments: ["s1/x", "s2/x", "#", "$SYS/#", ""])
     func unsubscribeIsAlwaysAllowed(topic: String) {
         #expect(Self.decide(.unsubscribe, topic) == .allow)
-        #expect(Self.decide(.unsubscribe, topic, client: Fixtures.client(session: "closed")) == .allow)
+        #expect(Self.decide(.unsubscribe, topic, client: Fixtures.client(session: "gone", expiresAt: 0)) == .allow)
         #expect(Self.decide(.unsubscribe, topic, client: Fixtures.client(session: "gone")) == .allow)
     }
 
@@ -136,9 +116,7 @@ import Testing
     }
 
     @Test func denialDescriptions() {
-        #expect(AccessDenial.sessionNotOpen(.closed).description == "its session is closed")
-        #expect(AccessDenial.sessionNotOpen(.expired).description == "its session is expired")
-        #expect(AccessDenial.unknownSession.description == "its session is no longer in the store")
+        #expect(AccessDenial.sessionExpired.description == "its session is expired")
         #expect(AccessDenial.outsideTopicRoot(root: "s1/").description == "outside the session's topic root 's1/'")
     }
 }

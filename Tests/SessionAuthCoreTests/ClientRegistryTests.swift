@@ -137,3 +137,23 @@ import Testing
         #expect(registry[ConnectionID(1)] == second)
     }
 }
+
+@Suite struct ClientRegistryExpiryTests {
+    @Test func changedExpiryReachesConnectedClientsOfThatSessionOnly() {
+        var registry = ClientRegistry()
+        registry.admit(Fixtures.client(session: "s1", username: "a"), as: ConnectionID(1))
+        registry.admit(Fixtures.client(session: "s2", username: "b"), as: ConnectionID(2))
+        registry.updateExpiry(from: [Fixtures.session("s1", expiresAt: Fixtures.now + 5)])
+        #expect(registry[ConnectionID(1)]?.expiresAt == Fixtures.now + 5)
+        #expect(registry[ConnectionID(2)]?.expiresAt == nil)
+    }
+
+    @Test func loginCarriesTheSessionExpiry() throws {
+        let sessions = Fixtures.snapshot([Fixtures.session("s1", expiresAt: Fixtures.now + 60)])
+        let client = try LoginPolicy().authenticate(
+            LoginAttempt(username: bytes("dev1"), password: bytes("s1:123456"), clientID: bytes("dev1")),
+            sessions: sessions, now: Fixtures.now, digester: Fixtures.digester
+        ).get()
+        #expect(client.expiresAt == Fixtures.now + 60)
+    }
+}

@@ -44,11 +44,11 @@ enum Fixtures {
     /// A connected client with its profile's rules compiled (the `open` profile unless told).
     static func client(
         session: String, username: String = "dev1", clientID: String? = nil, topicRoot: String? = nil,
-        role: String = "device", profile: Profile = Fixtures.openProfile
+        role: String = "device", profile: Profile = Fixtures.openProfile, expiresAt: Int64? = nil
     ) -> AuthenticatedClient {
         AuthenticatedClient(
             sessionID: session, username: username, clientID: clientID ?? "\(session)-\(username)", role: role,
-            topicRoot: topicRoot ?? "\(session)/", profile: profile, profileName: profile.name)
+            topicRoot: topicRoot ?? "\(session)/", profile: profile, profileName: profile.name, expiresAt: expiresAt)
     }
 }
 

@@ -25,14 +25,12 @@ import Testing
 
 /// The `telemetry` profile of SPEC §3, decided by AccessPolicy for each role.
 @Suite struct RuleDecisionTests {
-    static let sessions = Fixtures.snapshot([Fixtures.session("s1")])
-
     static func member(_ role: String, username: String = "sensor1") -> AuthenticatedClient {
         Fixtures.client(session: "s1", username: username, role: role, profile: Fixtures.telemetryProfile)
     }
 
     static func decide(_ kind: AccessKind, _ topic: String, role: String = "device") -> AccessOutcome {
-        AccessPolicy.evaluate(kind, topic: topic, client: member(role), sessions: sessions, now: Fixtures.now)
+        AccessPolicy.evaluate(kind, topic: topic, client: member(role), now: Fixtures.now)
     }
 
     @Test(arguments: [
@@ -94,7 +92,7 @@ import Testing
             } + [ProfileRule(profile: "p", role: "device", access: .deny, pattern: "secret/#")])
         let client = Fixtures.client(session: "s1", profile: profile)
         func decide(_ kind: AccessKind, _ topic: String) -> AccessDecision {
-            AccessPolicy.decide(kind, topic: topic, client: client, sessions: Self.sessions, now: Fixtures.now)
+            AccessPolicy.decide(kind, topic: topic, client: client, now: Fixtures.now)
         }
         #expect(decide(.write, "s1/public/x") == .allow)
         #expect(decide(.write, "s1/secret/x") == .deny(.deniedByRule(profile.rules[1])))
@@ -112,7 +110,7 @@ import Testing
             rules: [ProfileRule(profile: "p", role: "device", access: .readwrite, pattern: "#"), broken])
         let client = Fixtures.client(session: "s1", profile: profile)
         #expect(
-            AccessPolicy.decide(.write, topic: "s1/x", client: client, sessions: Self.sessions, now: Fixtures.now)
+            AccessPolicy.decide(.write, topic: "s1/x", client: client, now: Fixtures.now)
                 == .deny(.deniedByRule(broken)))
     }
 
@@ -122,7 +120,7 @@ import Testing
         let client = Fixtures.client(session: "s1", profile: profile)
         #expect(client.rules.grants.isEmpty)
         #expect(
-            AccessPolicy.decide(.write, topic: "s1/a/x/b", client: client, sessions: Self.sessions, now: Fixtures.now)
+            AccessPolicy.decide(.write, topic: "s1/a/x/b", client: client, now: Fixtures.now)
                 == .deny(.noRuleAllows(.write, profile: "p", role: "device")))
     }
 
