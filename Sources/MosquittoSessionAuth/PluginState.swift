@@ -58,15 +58,17 @@ final class PluginState {
         AccessPolicy.decide(kind, topic: topic, client: client, now: nowSeconds)
     }
 
-    /// Forgets a connection that ended; returns who it was, if the plugin had let it in.
+    /// A connection ended; returns who it was, if the plugin had let it in. It is forgotten at the next
+    /// tick, after the broker has checked its will.
     func disconnected(_ connection: ConnectionID) -> AuthenticatedClient? {
-        registry.remove(connection)
+        registry.depart(connection)
     }
 
     /// Runs on every broker tick: pulls store changes and returns the clients to disconnect (sessions
     /// closed, expired or gone). Disconnects happen here, never inside auth or ACL callbacks.
     func tick(nowMilliseconds: Int64) -> [AuthenticatedClient] {
         tickCount += 1
+        registry.forgetDeparted()
         refreshIfDue(nowMilliseconds: nowMilliseconds)
         // Expiry needs no store change: sweep once a second too.
         let second = nowMilliseconds / 1000
@@ -74,8 +76,11 @@ final class PluginState {
             lastSweepSecond = second
             evictInactive(nowSeconds: second)
         }
-        defer { pendingKicks = [] }
-        return pendingKicks
+        // An evicted client whose id was taken by a new connection since is gone already: kicking by
+        // that id now would disconnect the newcomer.
+        let kicks = pendingKicks.filter { !registry.holdsClientID($0.clientID) }
+        pendingKicks = []
+        return kicks
     }
 
     /// Forgets the connections of sessions that are no longer open, at once: from here on their ACL

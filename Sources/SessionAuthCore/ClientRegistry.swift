@@ -12,6 +12,8 @@ public struct ClientRegistry: Sendable {
     private var clients: [ConnectionID: AuthenticatedClient] = [:]
     private var connectionByClientID: [String: ConnectionID] = [:]
     private var connectionsBySession: [String: Set<ConnectionID>] = [:]
+    /// Connections that ended but are kept until the next tick (see `depart`).
+    private var departed: Set<ConnectionID> = []
 
     public init() {}
 
@@ -53,6 +55,11 @@ public struct ClientRegistry: Sendable {
         for (sessionID, connections) in connectionsBySession {
             if let session = sessions[sessionID], session.status(at: now) == .open { continue }
             for connection in connections {
+                // A connection that already ended needs no disconnect.
+                if departed.remove(connection) != nil {
+                    remove(connection)
+                    continue
+                }
                 if let client = remove(connection) { evicted.append(client) }
             }
         }
@@ -75,5 +82,24 @@ public struct ClientRegistry: Sendable {
                 clients[connection]?.expiresAt = record.expiresAt
             }
         }
+    }
+
+    /// Marks a connection as ended, keeping it until `forgetDeparted()`. Mosquitto 2.0.11 reports the
+    /// disconnect before it checks and sends the client's will: forgetting it here would deny every will.
+    public mutating func depart(_ connection: ConnectionID) -> AuthenticatedClient? {
+        guard let client = clients[connection] else { return nil }
+        departed.insert(connection)
+        return client
+    }
+
+    /// Forgets the connections that ended since the last call (their wills have been checked by now).
+    public mutating func forgetDeparted() {
+        for connection in departed { remove(connection) }
+        departed.removeAll(keepingCapacity: true)
+    }
+
+    /// True when a connection the plugin let in currently holds `clientID`.
+    public func holdsClientID(_ clientID: String) -> Bool {
+        connectionByClientID[clientID] != nil
     }
 }

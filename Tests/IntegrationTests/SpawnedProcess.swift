@@ -68,12 +68,19 @@ final class SpawnedProcess {
         return !isRunning
     }
 
+    /// Ends it at once, as a device losing power would: no DISCONNECT is sent.
+    func kill() {
+        guard isRunning else { return }
+        Glibc.kill(pid, SIGKILL)
+        _ = waitForExit(timeout: 5)
+    }
+
     /// SIGTERM, then SIGKILL if it has not ended within 5 seconds.
     func stop() {
         guard isRunning else { return }
-        kill(pid, SIGTERM)
+        Glibc.kill(pid, SIGTERM)
         if !waitForExit(timeout: 5) {
-            kill(pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
             _ = waitForExit(timeout: 5)
         }
     }

@@ -115,10 +115,43 @@ extension PluginABISuite {
             let device = plugin.client("dev")
             #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
             #expect(stub_disconnect(device) == authOK)
+            // Mosquitto checks the will after reporting the disconnect: still judged by the rules.
+            #expect(stub_acl_check(device, "s1/will", MOSQ_ACL_WRITE) == authOK)
+            #expect(stub_acl_check(device, "s2/will", MOSQ_ACL_WRITE) == aclDenied)
+            _ = stub_tick()
             #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
             try plugin.closeSession("s1")
             plugin.tickPastRefresh()
             #expect(plugin.kickedClientIDs.isEmpty)
+        }
+
+        @Test func departedClientOfAClosedSessionIsNotKicked() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111")
+            plugin.start()
+            let device = plugin.client("dev")
+            #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
+            #expect(stub_disconnect(device) == authOK)
+            try plugin.closeSession("s1")
+            plugin.tickPastRefresh()
+            #expect(plugin.kickedClientIDs.isEmpty)
+        }
+
+        /// Evicted at a refresh pulled in by a login, but its client id reconnected into another session
+        /// before the tick: the newcomer must not be kicked.
+        @Test func evictedClientIdTakenByANewcomerIsNotKicked() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111")
+            try plugin.addSession(id: "s2", pin: "222222")
+            plugin.start()
+            #expect(stub_basic_auth(plugin.client("shared-id"), "dev", "s1:111111") == authOK)
+            try plugin.closeSession("s1")
+            Thread.sleep(forTimeInterval: 0.15)
+            let newcomer = plugin.client("shared-id")
+            #expect(stub_basic_auth(newcomer, "dev", "s2:222222") == authOK)
+            _ = stub_tick()
+            #expect(plugin.kickedClientIDs.isEmpty)
+            #expect(stub_acl_check(newcomer, "s2/x", MOSQ_ACL_WRITE) == authOK)
         }
 
         @Test func missingStoreAtStartRefusesLoginsUntilItAppears() throws {

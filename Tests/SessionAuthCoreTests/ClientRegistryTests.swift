@@ -157,3 +157,26 @@ import Testing
         #expect(client.expiresAt == Fixtures.now + 60)
     }
 }
+
+@Suite struct ClientRegistryDepartureTests {
+    @Test func departedConnectionStaysUntilForgotten() {
+        var registry = ClientRegistry()
+        registry.admit(Fixtures.client(session: "s1", username: "a", clientID: "a"), as: ConnectionID(1))
+        #expect(registry.depart(ConnectionID(1))?.clientID == "a")
+        #expect(registry[ConnectionID(1)] != nil, "kept so that its will can still be judged")
+        registry.forgetDeparted()
+        #expect(registry[ConnectionID(1)] == nil)
+        #expect(!registry.holdsClientID("a"))
+        #expect(registry.depart(ConnectionID(1)) == nil)
+    }
+
+    @Test func departedConnectionIsNeverEvictedForAKick() {
+        var registry = ClientRegistry()
+        registry.admit(Fixtures.client(session: "s1", username: "a", clientID: "a"), as: ConnectionID(1))
+        registry.admit(Fixtures.client(session: "s1", username: "b", clientID: "b"), as: ConnectionID(2))
+        _ = registry.depart(ConnectionID(1))
+        let evicted = registry.evictClientsOfInactiveSessions(SessionSnapshot(), now: Fixtures.now)
+        #expect(evicted.map(\.clientID) == ["b"])
+        #expect(registry.count == 0)
+    }
+}
