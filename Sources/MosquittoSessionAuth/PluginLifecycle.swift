@@ -44,7 +44,9 @@ enum PluginLifecycle {
         userdata.pointee = handle.toOpaque()
         BrokerLog.notice(
             "started (store \(parsed.databasePath), topic_root \(parsed.topicRoot.template), "
-                + "pin_login \(parsed.pinLogin), clientid_policy \(parsed.clientIDPolicy.rawValue), "
+                + "pin_login \(parsed.pinLogin) (lock after \(parsed.pinLockout.maxFailures) wrong pins in "
+                + "\(parsed.pinLockout.window) s for \(parsed.pinLockout.lockSeconds) s), "
+                + "clientid_policy \(parsed.clientIDPolicy.rawValue), "
                 + "unknown_users \(parsed.unknownUsers.rawValue))")
         return MOSQ_ERR_SUCCESS.rawValue
     }

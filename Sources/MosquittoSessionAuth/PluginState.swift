@@ -13,6 +13,7 @@ final class PluginState {
     let digester = OpenSSLDigester()
     private(set) var sessions = SessionSnapshot()
     private(set) var registry = ClientRegistry()
+    private var pinLockout: PinLockout
     private let store: StoreFollower
     private var lastRefresh: Int64?
     private var lastSweepSecond: Int64?
@@ -25,6 +26,7 @@ final class PluginState {
         self.options = options
         self.loginPolicy = LoginPolicy(options: options)
         self.store = StoreFollower(path: options.databasePath)
+        self.pinLockout = PinLockout(options.pinLockout)
         self.startedAtMilliseconds = nowMilliseconds
         refreshIfDue(nowMilliseconds: nowMilliseconds)
     }
@@ -36,16 +38,28 @@ final class PluginState {
     {
         // Logins also pull changes, so a session created a moment ago is found even between ticks.
         refreshIfDue(nowMilliseconds: nowMilliseconds)
-        var result = loginPolicy.authenticate(
-            attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+        let now = nowMilliseconds / 1000
+        var result = login(attempt, now: now)
         // A session created since the last refresh: look once more (a data_version check, microseconds)
         // rather than refuse a device that was handed its id and pin a moment ago.
         if case .failure(.unknownSession) = result, refresh(nowMilliseconds: nowMilliseconds) {
-            result = loginPolicy.authenticate(
-                attempt, sessions: sessions, now: nowMilliseconds / 1000, digester: digester)
+            result = login(attempt, now: now)
+        }
+        if case .failure(.wrongPin(let sessionID)) = result, pinLockout.recordFailure(sessionID, now: now) {
+            let settings = pinLockout.settings
+            BrokerLog.warning(
+                "pin login to session '\(sessionID)' locked for \(settings.lockSeconds) s after "
+                    + "\(settings.maxFailures) wrong pins within \(settings.window) s")
         }
         if case .success(let client) = result { registry.admit(client, as: connection) }
         return result
+    }
+
+    private func login(_ attempt: LoginAttempt, now: Int64) -> Result<AuthenticatedClient, LoginRefusal> {
+        let lockout = pinLockout
+        return loginPolicy.authenticate(
+            attempt, sessions: sessions, now: now, digester: digester,
+            isPinLocked: { lockout.isLocked($0, now: now) })
     }
 
     var storeHasLoaded: Bool { store.hasLoaded }
@@ -75,6 +89,7 @@ final class PluginState {
         if second != lastSweepSecond {
             lastSweepSecond = second
             evictInactive(nowSeconds: second)
+            pinLockout.forgetExpired(now: second)
         }
         // An evicted client whose id was taken by a new connection since is gone already: kicking by
         // that id now would disconnect the newcomer.

@@ -1,6 +1,10 @@
 import SessionAuthCore
 import SessionStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Keeps the plugin's snapshot up to date from the store, on the broker's tick, without ever
 /// blocking the loop: a busy or broken store leaves the last good snapshot in place, and each
 /// distinct problem is logged once.
@@ -13,6 +17,10 @@ final class StoreFollower {
     private var lastDataVersion: Int64?
     private var lastOpenAttempt: Int64?
     private var reportedProblem: String?
+    /// Device and inode of the file the reader opened: a different pair at the path means the file
+    /// was replaced (a restore, `mv new.db sessions.db`), which an open connection would never see.
+    private var openedFile: FileIdentity?
+    private var lastFileCheck: Int64?
     /// True once the store has been read at least once: before that, logins cannot be checked.
     private(set) var hasLoaded = false
 
@@ -32,6 +40,7 @@ final class StoreFollower {
     /// What changed since `sessionRevision` / `profilesRevision`, or nil when the store has nothing new
     /// (or cannot be read now).
     func update(sessionsSince sessionRevision: Int64, profilesRevision: Int64, nowMilliseconds: Int64) -> Update? {
+        dropReaderIfFileChanged(nowMilliseconds)
         guard let reader = openReaderIfDue(nowMilliseconds) else { return nil }
         do {
             // data_version first: a commit landing between the reads is then seen again next tick.
@@ -68,14 +77,32 @@ final class StoreFollower {
         }
         lastOpenAttempt = now
         do {
+            let identity = FileIdentity(path: path)
             let opened = try SessionStoreReader(path: path)
             reader = opened
+            openedFile = identity
             lastDataVersion = nil
             return opened
         } catch {
             report("\(error); session logins are refused until it can be read (retrying every second)")
             return nil
         }
+    }
+
+    /// At most once a second: a store file that vanished or was replaced is reopened (the next read
+    /// is then a full reload); meanwhile the last good snapshot stays in force.
+    private func dropReaderIfFileChanged(_ now: Int64) {
+        guard reader != nil else { return }
+        if let lastFileCheck, now >= lastFileCheck, now - lastFileCheck < Self.reopenIntervalMilliseconds { return }
+        lastFileCheck = now
+        let current = FileIdentity(path: path)
+        guard current != openedFile else { return }
+        report(
+            current == nil
+                ? "the store \(path) was removed; serving the last good snapshot until it is back"
+                : "the store \(path) was replaced; reloading it")
+        reader = nil
+        lastOpenAttempt = nil
     }
 
     private func report(_ problem: String) {
@@ -88,5 +115,18 @@ final class StoreFollower {
         guard reportedProblem != nil else { return }
         reportedProblem = nil
         BrokerLog.notice("the store \(path) is readable again")
+    }
+}
+
+/// Which file a path names right now.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

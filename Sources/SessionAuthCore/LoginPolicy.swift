@@ -23,8 +23,11 @@ public struct LoginPolicy: Sendable {
         self.clientIDPolicy = clientIDPolicy
     }
 
+    /// - Parameter isPinLocked: whether pin login to a session is locked (`PinLockout`); checked before
+    ///   the pin, so a locked session refuses the right pin too and a guesser learns nothing.
     public func authenticate(
-        _ attempt: LoginAttempt, sessions: SessionSnapshot, now: Int64, digester: some PinDigester
+        _ attempt: LoginAttempt, sessions: SessionSnapshot, now: Int64, digester: some PinDigester,
+        isPinLocked: (String) -> Bool = { _ in false }
     ) -> Result<AuthenticatedClient, LoginRefusal> {
         guard let usernameBytes = attempt.username else { return .failure(.missingUsername) }
         guard let password = attempt.password else { return .failure(.missingPassword) }
@@ -45,6 +48,7 @@ public struct LoginPolicy: Sendable {
         guard let session = sessions[sessionID] else { return .failure(.unknownSession(sessionID)) }
         let status = session.status(at: now)
         guard status == .open else { return .failure(.sessionNotOpen(sessionID, status)) }
+        guard !isPinLocked(sessionID) else { return .failure(.pinLoginLocked(sessionID)) }
         guard let pinHash = PinHash(stored: session.pinHash) else { return .failure(.unreadablePinHash(sessionID)) }
         guard pinHash.matches(pin: credential.pin, using: digester) else { return .failure(.wrongPin(sessionID)) }
         guard let profile = sessions.profiles[session.type] else {

@@ -14,6 +14,7 @@ public enum LoginRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     case sessionNotOpen(String, SessionStatus)
     case unreadablePinHash(String)
     case wrongPin(String)
+    case pinLoginLocked(String)
     case unknownProfile(session: String, profile: String)
 
     /// Credentials this plugin does not recognise as its own: with `unknown_users defer` they are
@@ -41,6 +42,7 @@ public enum LoginRefusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .sessionNotOpen(let id, let status): return "session '\(id)' is \(status.rawValue)"
         case .unreadablePinHash(let id): return "session '\(id)' has a pin hash this version cannot read"
         case .wrongPin(let id): return "wrong pin for session '\(id)'"
+        case .pinLoginLocked(let id): return "pin login to session '\(id)' is locked after too many wrong pins"
         case .unknownProfile(let session, let profile):
             return "session '\(session)' has type '\(profile)', which is not a profile in the store"
         }

@@ -9,6 +9,7 @@ public struct PluginOptions: Equatable, Sendable {
     public var maxIdentityLength = IdentityRules.defaultMaxLength
     public var clientIDPolicy = ClientIDPolicy.any
     public var unknownUsers = UnknownUsers.deny
+    public var pinLockout = PinLockout.Settings()
 
     public init() {}
 
@@ -32,22 +33,47 @@ public struct PluginOptions: Equatable, Sendable {
         case "pin_login":
             pinLogin = try Self.boolean(key, value)
         case "max_identity_length":
-            guard value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), value.utf8.count <= 5,
-                let length = Int(value), IdentityRules.maxLengthRange.contains(length)
-            else {
-                throw .badValue(
-                    option: key, value: value,
-                    why: "must be a whole number from \(IdentityRules.maxLengthRange.lowerBound) to "
-                        + "\(IdentityRules.maxLengthRange.upperBound)")
-            }
-            maxIdentityLength = length
+            maxIdentityLength = Int(
+                try Self.wholeNumber(
+                    key, value,
+                    in: Int64(IdentityRules.maxLengthRange.lowerBound)...Int64(IdentityRules.maxLengthRange.upperBound)))
         case "clientid_policy":
             clientIDPolicy = try Self.choice(key, value, ClientIDPolicy.self)
         case "unknown_users":
             unknownUsers = try Self.choice(key, value, UnknownUsers.self)
+        case "pin_max_failures":
+            pinLockout.maxFailures = Int(try Self.wholeNumber(key, value, in: 1...1000))
+        case "pin_failure_window":
+            pinLockout.window = try Self.duration(key, value, atMost: 86_400)
+        case "pin_lockout":
+            pinLockout.lockSeconds = try Self.duration(key, value, atMost: 7 * 86_400)
         default:
             throw .unknown(option: key)
         }
+    }
+
+    /// Digits only (no sign, no spaces), within `range`.
+    private static func wholeNumber(_ key: String, _ value: String, in range: ClosedRange<Int64>) throws(OptionError)
+        -> Int64
+    {
+        guard value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), value.utf8.count <= 12,
+            let number = Int64(value), range.contains(number)
+        else {
+            throw .badValue(
+                option: key, value: value,
+                why: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// Seconds or a suffixed duration (`90s`, `15m`, `24h`, `7d`), as sessionctl's --ttl.
+    private static func duration(_ key: String, _ value: String, atMost limit: Int64) throws(OptionError) -> Int64 {
+        guard let seconds = DurationParser.seconds(value), seconds <= limit else {
+            throw .badValue(
+                option: key, value: value,
+                why: "must be a duration of at most \(limit) seconds: seconds or a number with s, m, h or d")
+        }
+        return seconds
     }
 
     private static func boolean(_ key: String, _ value: String) throws(OptionError) -> Bool {
