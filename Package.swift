@@ -36,9 +36,13 @@ let package = Package(
         ),
 
         // `make bench`: the cost of one ACL decision at 10 and at 100,000 sessions.
-        .executableTarget(name: "decision-bench", dependencies: ["SessionAuthCore"], path: "Benchmarks/DecisionBenchmark"),
+        .executableTarget(
+            name: "decision-bench", dependencies: ["SessionAuthCore"], path: "Benchmarks/DecisionBenchmark"),
 
         .testTarget(name: "SessionAuthCoreTests", dependencies: ["SessionAuthCore", "SessionAuthCrypto"]),
+        .testTarget(
+            name: "SessionAuthCryptoTests", dependencies: ["SessionAuthCrypto", "SessionAuthCore"],
+            resources: [.copy("Vectors")]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionAuthCore", "SessionAuthCrypto"]),
         // Stand-ins for the broker's exported functions, so the C-ABI layer links outside the broker.
         .target(name: "BrokerStubs", dependencies: ["CMosquittoBroker"], path: "Tests/BrokerStubs"),

@@ -143,7 +143,8 @@ final class PluginState {
                 BrokerLog.notice("loaded \(profiles.count) profiles (\(rules) rules)")
             } else {
                 BrokerLog.notice(
-                    "profiles changed: now \(profiles.count) profiles (\(rules) rules), applied to \(registry.count) connected clients")
+                    "profiles changed: now \(profiles.count) profiles (\(rules) rules), applied to \(registry.count) connected clients"
+                )
             }
         }
         evictInactive(nowSeconds: nowMilliseconds / 1000)

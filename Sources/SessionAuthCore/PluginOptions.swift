@@ -36,7 +36,8 @@ public struct PluginOptions: Equatable, Sendable {
             maxIdentityLength = Int(
                 try Self.wholeNumber(
                     key, value,
-                    in: Int64(IdentityRules.maxLengthRange.lowerBound)...Int64(IdentityRules.maxLengthRange.upperBound)))
+                    in: Int64(IdentityRules.maxLengthRange.lowerBound)...Int64(IdentityRules.maxLengthRange.upperBound))
+            )
         case "clientid_policy":
             clientIDPolicy = try Self.choice(key, value, ClientIDPolicy.self)
         case "unknown_users":

@@ -10,7 +10,9 @@ public enum RulePattern {
         let bytes = Array(pattern.utf8)
         if bytes.isEmpty { return "is empty; '#' means every topic of the session" }
         if bytes.count > maxLength { return "is longer than \(maxLength) bytes" }
-        if bytes.first == UInt8(ascii: "$") { return "starts with '$': broker topics are never reachable through a rule" }
+        if bytes.first == UInt8(ascii: "$") {
+            return "starts with '$': broker topics are never reachable through a rule"
+        }
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%") {

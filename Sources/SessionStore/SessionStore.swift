@@ -169,7 +169,8 @@ public final class SessionStore {
     public func deleteProfile(name: String, now: Int64) throws(StoreError) -> ProfileChange {
         try writeProfile { revision in
             let users = try database.prepare(
-                "SELECT count(*) FROM sessions WHERE type = ? AND closed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)")
+                "SELECT count(*) FROM sessions WHERE type = ? AND closed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+            )
             try users.bind([.text(name), .integer(now)])
             _ = try users.step()
             let open = users.int64(0)
@@ -180,7 +181,8 @@ public final class SessionStore {
             _ = try delete.step()
             guard database.changes == 1 else { return .noSuchProfile }
             // The surviving profiles' revision moves, so readers notice that one disappeared.
-            try database.execute("UPDATE profiles SET revision = \(revision) WHERE rowid = (SELECT max(rowid) FROM profiles)")
+            try database.execute(
+                "UPDATE profiles SET revision = \(revision) WHERE rowid = (SELECT max(rowid) FROM profiles)")
             return .done
         }
     }

@@ -27,7 +27,8 @@ struct CheckCommand: ParsableCommand {
 
     @Option(help: "The plugin's topic_root option.") var topicRoot = TopicRootTemplate.default.template
     @Option(help: "The plugin's clientid_policy option.") var clientidPolicy = ClientIDPolicy.any.rawValue
-    @Option(help: "The plugin's max_identity_length option.") var maxIdentityLength = "\(IdentityRules.defaultMaxLength)"
+    @Option(help: "The plugin's max_identity_length option.") var maxIdentityLength =
+        "\(IdentityRules.defaultMaxLength)"
     @Option(help: "The plugin's pin_login option.") var pinLogin = "true"
 
     func validate() throws {
@@ -60,7 +61,8 @@ struct CheckCommand: ParsableCommand {
                 AccessKind(rawValue: access) ?? .read, topic: topic, client: client, now: now)
             switch outcome.decision {
             case .allow: verdict = Verdict(decision: "allow", rule: outcome.rule?.description, reason: nil)
-            case .deny(let denial): verdict = Verdict(decision: "deny", rule: outcome.rule?.description, reason: "\(denial)")
+            case .deny(let denial):
+                verdict = Verdict(decision: "deny", rule: outcome.rule?.description, reason: "\(denial)")
             }
         }
         if store.json {

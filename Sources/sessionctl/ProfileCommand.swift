@@ -30,13 +30,15 @@ struct ProfileList: ParsableCommand {
             try Output.json(profiles.map(ProfileJSON.init))
             return
         }
-        Output.table(["NAME", "RULES", "DESCRIPTION"], profiles.map { [$0.name, "\($0.rules.count)", $0.description] })
+        Output.table(
+            ["NAME", "RULES", "DESCRIPTION"], profiles.map { [$0.name, "\($0.rules.count)", $0.description] })
     }
 }
 
 struct ProfileShow: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a profile's rules.", discussion: "Example: sessionctl profile show telemetry")
+        commandName: "show", abstract: "Show a profile's rules.",
+        discussion: "Example: sessionctl profile show telemetry")
 
     @OptionGroup var store: StoreOptions
 
@@ -99,7 +101,8 @@ struct ProfileDelete: ParsableCommand {
         switch try store.openStore().deleteProfile(name: name, now: Now.seconds) {
         case .done: print("Deleted profile \(name).")
         case .noSuchProfile: throw CLIError("no profile '\(name)'; 'sessionctl profile list' shows the profiles")
-        case .inUse(let count): throw CLIError("profile '\(name)' is used by \(count) open session(s); close them first")
+        case .inUse(let count):
+            throw CLIError("profile '\(name)' is used by \(count) open session(s); close them first")
         default: throw CLIError("could not delete profile '\(name)'")
         }
     }
@@ -120,7 +123,9 @@ struct RuleArguments: ParsableArguments {
     var pattern: String
 
     func validate() throws {
-        if let violation = IdentityRules().violation(in: role.utf8) { throw ValidationError("--role '\(role)' \(violation)") }
+        if let violation = IdentityRules().violation(in: role.utf8) {
+            throw ValidationError("--role '\(role)' \(violation)")
+        }
         guard RuleAccess(rawValue: access) != nil else {
             throw ValidationError("--access must be read, write, readwrite or deny, not '\(access)'")
         }
@@ -161,8 +166,11 @@ struct ProfileRemoveRule: ParsableCommand {
     func run() throws {
         switch try store.openStore().removeRule(rule.rule) {
         case .done: print("Removed from \(rule.profile): role \(rule.role) \(rule.access) \(rule.pattern)")
-        case .noSuchProfile: throw CLIError("no profile '\(rule.profile)'; 'sessionctl profile list' shows the profiles")
-        case .noSuchRule: throw CLIError("profile '\(rule.profile)' has no such rule; 'sessionctl profile show \(rule.profile)' lists them")
+        case .noSuchProfile:
+            throw CLIError("no profile '\(rule.profile)'; 'sessionctl profile list' shows the profiles")
+        case .noSuchRule:
+            throw CLIError(
+                "profile '\(rule.profile)' has no such rule; 'sessionctl profile show \(rule.profile)' lists them")
         default: throw CLIError("could not remove the rule")
         }
     }

@@ -109,9 +109,12 @@ final class Broker {
 
     /// A real `mosquitto_sub` left running, as an operator's device would be.
     func mosquittoSub(
-        clientID: String, username: String, password: String, topic: String, will: (topic: String, payload: String)? = nil
+        clientID: String, username: String, password: String, topic: String,
+        will: (topic: String, payload: String)? = nil
     ) throws -> SpawnedProcess {
-        var arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-i", clientID, "-u", username, "-P", password, "-t", topic, "-v"]
+        var arguments = [
+            "-h", "127.0.0.1", "-p", "\(port)", "-i", clientID, "-u", username, "-P", password, "-t", topic, "-v",
+        ]
         if let will { arguments += ["--will-topic", will.topic, "--will-payload", will.payload] }
         let sub = try SpawnedProcess("/usr/bin/mosquitto_sub", arguments, outputDirectory: directory)
         children.append(sub)

@@ -21,19 +21,26 @@ import Testing
         let shown = try ctl.run(["profile", "show", "telemetry", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
         let rules = try #require(object["rules"] as? [[String: String]])
-        #expect(rules.map { "\($0["role"]!) \($0["access"]!) \($0["pattern"]!)" }.sorted() == [
-            "admin readwrite #", "device readwrite cmd/+/%u/#", "device write dt/+/%u/#", "service read dt/#",
-            "service readwrite cmd/#",
-        ])
+        #expect(
+            rules.map { "\($0["role"]!) \($0["access"]!) \($0["pattern"]!)" }.sorted() == [
+                "admin readwrite #", "device readwrite cmd/+/%u/#", "device write dt/+/%u/#", "service read dt/#",
+                "service readwrite cmd/#",
+            ])
         #expect(try ctl.run(["profile", "list"]).stdout.contains("open"))
     }
 
     @Test func createEditAndDeleteAProfile() throws {
         #expect(try ctl.run(["profile", "create", "lab", "--description", "lab benches"]).status == 0)
-        #expect(try ctl.run(["profile", "add-rule", "lab", "--role", "device", "--access", "read", "bench/%u/#"]).status == 0)
+        #expect(
+            try ctl.run(["profile", "add-rule", "lab", "--role", "device", "--access", "read", "bench/%u/#"]).status
+                == 0)
         #expect(try ctl.run(["profile", "show", "lab"]).stdout.contains("bench/%u/#"))
-        #expect(try ctl.run(["profile", "remove-rule", "lab", "--role", "device", "--access", "read", "bench/%u/#"]).status == 0)
-        let missing = try ctl.run(["profile", "remove-rule", "lab", "--role", "device", "--access", "read", "bench/%u/#"])
+        #expect(
+            try ctl.run(["profile", "remove-rule", "lab", "--role", "device", "--access", "read", "bench/%u/#"]).status
+                == 0)
+        let missing = try ctl.run([
+            "profile", "remove-rule", "lab", "--role", "device", "--access", "read", "bench/%u/#",
+        ])
         #expect(missing.status == 1 && missing.stderr.contains("has no such rule"))
         let session = try ctl.createSession(["--type", "lab"])
         let inUse = try ctl.run(["profile", "delete", "lab"])

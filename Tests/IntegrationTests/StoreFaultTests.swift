@@ -43,9 +43,12 @@ extension IntegrationSuite {
             // Another process holds the write lock for 3 seconds (BEGIN IMMEDIATE), as a slow script would.
             let holder = try SpawnedProcess(
                 "/usr/bin/python3",
-                ["-c", "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); "
-                    + "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(3); c.execute('ROLLBACK')",
-                    broker.databasePath],
+                [
+                    "-c",
+                    "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); "
+                        + "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(3); c.execute('ROLLBACK')",
+                    broker.databasePath,
+                ],
                 outputDirectory: broker.directory)
             defer { holder.stop() }
             let deadline = Date().addingTimeInterval(2)

@@ -44,9 +44,10 @@ extension IntegrationSuite {
             #expect(sensor1.subscribe("\(t.s)/cmd/+/sensor1/#") == 1)
             #expect(sensor1.subscribe("\(t.s)/cmd/fw/sensor1/now") == 1)
             // Devices write telemetry but never read it; nor may they read another device's commands.
-            for filter in ["\(t.s)/dt/#", "\(t.s)/dt/+/sensor1/#", "\(t.s)/cmd/#", "\(t.s)/cmd/+/+/#",
-                "\(t.s)/cmd/+/sensor2/#", "\(t.s)/#"]
-            {
+            for filter in [
+                "\(t.s)/dt/#", "\(t.s)/dt/+/sensor1/#", "\(t.s)/cmd/#", "\(t.s)/cmd/+/+/#",
+                "\(t.s)/cmd/+/sensor2/#", "\(t.s)/#",
+            ] {
                 #expect(sensor1.subscribe(filter) == subscriptionRefusedV5, "\(filter)")
             }
         }
@@ -76,9 +77,16 @@ extension IntegrationSuite {
 
             // Devices may still send commands, but no longer read them.
             let ctl = t.broker.sessionctl
-            #expect(try ctl.run(["profile", "add-rule", "telemetry", "--role", "device", "--access", "write", "cmd/+/%u/#"]).status == 0)
-            #expect(try ctl.run(["profile", "remove-rule", "telemetry", "--role", "device", "--access", "readwrite", "cmd/+/%u/#"]).status == 0)
-            #expect(t.broker.waitForLog("profiles changed: now 2 profiles (6 rules), applied to 2 connected clients", timeout: 1.0))
+            #expect(
+                try ctl.run(["profile", "add-rule", "telemetry", "--role", "device", "--access", "write", "cmd/+/%u/#"])
+                    .status == 0)
+            #expect(
+                try ctl.run([
+                    "profile", "remove-rule", "telemetry", "--role", "device", "--access", "readwrite", "cmd/+/%u/#",
+                ]).status == 0)
+            #expect(
+                t.broker.waitForLog(
+                    "profiles changed: now 2 profiles (6 rules), applied to 2 connected clients", timeout: 1.0))
             #expect(console.publish("\(t.s)/cmd/led/sensor1/off", "0").map(isAccepted) == true)
             Thread.sleep(forTimeInterval: 0.3)
             #expect(listener.events.with { $0.messages.map(\.topic) } == ["\(t.s)/cmd/led/sensor1/on"])
@@ -89,7 +97,10 @@ extension IntegrationSuite {
             let t = try Telemetry()
             defer { t.broker.stop() }
             let ctl = t.broker.sessionctl
-            #expect(try ctl.run(["profile", "add-rule", "telemetry", "--role", "device", "--access", "deny", "cmd/reboot/#"]).status == 0)
+            #expect(
+                try ctl.run([
+                    "profile", "add-rule", "telemetry", "--role", "device", "--access", "deny", "cmd/reboot/#",
+                ]).status == 0)
             Thread.sleep(forTimeInterval: 0.3)
             let sensor1 = t.device("sensor1")
             #expect(sensor1.publish("\(t.s)/cmd/reboot/sensor1/now", "x") == notAuthorisedV5)

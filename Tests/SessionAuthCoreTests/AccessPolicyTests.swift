@@ -71,7 +71,8 @@ import Testing
     func sessionExpiringNextSecondStillAllows(kind: AccessKind) {
         let client = Fixtures.client(session: "later", expiresAt: Self.now + 1)
         #expect(Self.decide(kind, "later/x", client: client) == .allow)
-        #expect(AccessPolicy.decide(kind, topic: "later/x", client: client, now: Self.now + 1) == .deny(.sessionExpired))
+        #expect(
+            AccessPolicy.decide(kind, topic: "later/x", client: client, now: Self.now + 1) == .deny(.sessionExpired))
     }
 
     @Test(arguments: ["s1/x", "s2/x", "#", "$SYS/#", ""])

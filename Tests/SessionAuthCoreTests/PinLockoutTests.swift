@@ -50,7 +50,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ([("pin_max_failures", "3"), ("pin_failure_window", "2m"), ("pin_lockout", "1h")], PinLockout.Settings(maxFailures: 3, window: 120, lockSeconds: 3600)),
+        (
+            [("pin_max_failures", "3"), ("pin_failure_window", "2m"), ("pin_lockout", "1h")],
+            PinLockout.Settings(maxFailures: 3, window: 120, lockSeconds: 3600)
+        ),
         ([], PinLockout.Settings(maxFailures: 10, window: 60, lockSeconds: 300)),
     ])
     func optionsSetTheLockout(pairs: [(String, String)], expected: PinLockout.Settings) throws {
@@ -58,7 +61,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("pin_max_failures", "0"), ("pin_max_failures", "+3"), ("pin_max_failures", "1001"), ("pin_failure_window", "0"),
+        ("pin_max_failures", "0"), ("pin_max_failures", "+3"), ("pin_max_failures", "1001"),
+        ("pin_failure_window", "0"),
         ("pin_failure_window", "2d"), ("pin_lockout", "8d"), ("pin_lockout", "5x"),
     ])
     func badLockoutOptionsAreRefused(key: String, value: String) {

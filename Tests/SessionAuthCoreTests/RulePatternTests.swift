@@ -116,7 +116,8 @@ import Testing
 
     @Test func brokenGrantPatternGrantsNothing() {
         let profile = Profile(
-            name: "p", description: "", rules: [ProfileRule(profile: "p", role: "device", access: .readwrite, pattern: "a/#/b")])
+            name: "p", description: "",
+            rules: [ProfileRule(profile: "p", role: "device", access: .readwrite, pattern: "a/#/b")])
         let client = Fixtures.client(session: "s1", profile: profile)
         #expect(client.rules.grants.isEmpty)
         #expect(

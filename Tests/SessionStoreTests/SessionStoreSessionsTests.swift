@@ -141,7 +141,9 @@ import Testing
         #expect(failures.entries.isEmpty)
         let all = try SessionStore.open(at: path).sessions()
         #expect(all.count == writers * perWriter)
-        #expect(all.map(\.revision).sorted() == Array((StoreFixtures.baseRevision + 1)...(StoreFixtures.baseRevision + Int64(writers * perWriter))))
+        #expect(
+            all.map(\.revision).sorted()
+                == Array((StoreFixtures.baseRevision + 1)...(StoreFixtures.baseRevision + Int64(writers * perWriter))))
     }
 }
 

@@ -1,0 +1,54 @@
+/// The protected header of a compact JWS (RFC 7515 §4.1), reduced to what the plugin acts on.
+public struct JOSEHeader: Equatable, Sendable {
+    public let algorithm: JWSAlgorithm
+    /// Only ever a key to look up among the configured keys; a token never brings its own key.
+    public let keyID: String?
+    public let type: String?
+
+    /// The longest `kid` looked up. Real key ids are short (thumbprints are 43 bytes); a long one is garbage.
+    public static let maxKeyIDLength = 256
+
+    /// Header members refused outright. `jwk`, `jku`, `x5u`, `x5c` would have the token name its own key
+    /// or a URL to fetch one from (the classic "embedded key" forgery); `x5t`/`x5t#S256` select a key by
+    /// certificate, which the plugin has no way to honour; `crit` lists extensions a verifier must
+    /// understand (RFC 7515 §4.1.11) and this one understands none; `b64` (RFC 7797) and `zip` change
+    /// how the payload is encoded, and a JWS verifier that ignored them would read other claims than were signed.
+    public static let refusedMembers = ["crit", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "b64", "zip"]
+
+    public init(algorithm: JWSAlgorithm, keyID: String? = nil, type: String? = nil) {
+        self.algorithm = algorithm
+        self.keyID = keyID
+        self.type = type
+    }
+
+    /// Reads a header already parsed as JSON. Members other than `alg`, `kid`, `typ` and the refused
+    /// ones are ignored, as RFC 7515 §4 allows for members that are not critical.
+    public static func parse(_ json: JSONValue) -> Result<JOSEHeader, TokenError> {
+        guard case .object(let members) = json else { return .failure(.headerNotObject) }
+
+        guard let algValue = json["alg"] else { return .failure(.missingAlgorithm) }
+        guard case .string(let alg) = algValue else { return .failure(.headerMemberNotString("alg")) }
+        // Compared as bytes: String `==` is canonical equivalence, and "alg" must be exactly one name.
+        guard let algorithm = JWSAlgorithm.allCases.first(where: { $0.rawValue.utf8.elementsEqual(alg.utf8) })
+        else { return .failure(.unsupportedAlgorithm(alg)) }
+
+        for (name, _) in members {
+            if let refused = refusedMembers.first(where: { $0.utf8.elementsEqual(name.utf8) }) {
+                return .failure(.refusedHeaderMember(refused))
+            }
+        }
+
+        var keyID: String? = nil
+        if let kidValue = json["kid"] {
+            guard case .string(let kid) = kidValue else { return .failure(.headerMemberNotString("kid")) }
+            guard kid.utf8.count <= maxKeyIDLength else { return .failure(.keyIDTooLong(limit: maxKeyIDLength)) }
+            keyID = kid
+        }
+        var type: String? = nil
+        if let typValue = json["typ"] {
+            guard case .string(let typ) = typValue else { return .failure(.headerMemberNotString("typ")) }
+            type = typ
+        }
+        return .success(JOSEHeader(algorithm: algorithm, keyID: keyID, type: type))
+    }
+}
