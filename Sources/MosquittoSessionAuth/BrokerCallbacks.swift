@@ -28,10 +28,7 @@ enum BrokerCallbacks {
                 BrokerLog.debug("deferring \(who) to other plugins: \(refusal)")
                 return MOSQ_ERR_PLUGIN_DEFER.rawValue
             }
-            let reason =
-                state.storeHasLoaded || refusal.isForeign
-                ? "\(refusal)" : "the session store has not been readable since start (see the store warning)"
-            BrokerLog.notice("refused \(who): \(reason)")
+            BrokerLog.notice("refused \(who): \(refusal)")
             return MOSQ_ERR_AUTH.rawValue
         }
     }

@@ -51,6 +51,11 @@ final class PluginState {
                 "pin login to session '\(sessionID)' locked for \(settings.lockSeconds) s after "
                     + "\(settings.maxFailures) wrong pins within \(settings.window) s")
         }
+        // What cannot be verified against a readable store is refused (connected clients stay, judged
+        // by the last good snapshot). Foreign credentials keep their own refusal (they may be deferred).
+        if !store.isReadable, result.isSuccess || !result.refusalIsForeign {
+            return .failure(.storeUnavailable)
+        }
         if case .success(let client) = result { registry.admit(client, as: connection) }
         return result
     }
@@ -61,8 +66,6 @@ final class PluginState {
             attempt, sessions: sessions, now: now, digester: digester,
             isPinLocked: { lockout.isLocked($0, now: now) })
     }
-
-    var storeHasLoaded: Bool { store.hasLoaded }
 
     func client(_ connection: ConnectionID) -> AuthenticatedClient? {
         registry[connection]
@@ -160,5 +163,17 @@ final class PluginState {
             }
             return true
         }
+    }
+}
+
+extension Result where Success == AuthenticatedClient, Failure == LoginRefusal {
+    var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
+
+    var refusalIsForeign: Bool {
+        if case .failure(let refusal) = self { return refusal.isForeign }
+        return false
     }
 }

@@ -21,8 +21,10 @@ final class StoreFollower {
     /// was replaced (a restore, `mv new.db sessions.db`), which an open connection would never see.
     private var openedFile: FileIdentity?
     private var lastFileCheck: Int64?
-    /// True once the store has been read at least once: before that, logins cannot be checked.
-    private(set) var hasLoaded = false
+    /// False until the store has been read, and again while it is missing, removed, corrupt or
+    /// unreadable (a merely busy store stays readable: its last good snapshot is still the truth).
+    /// New logins cannot be verified then, so they are refused.
+    private(set) var isReadable = false
 
     init(path: String) {
         self.path = path
@@ -45,7 +47,10 @@ final class StoreFollower {
         do {
             // data_version first: a commit landing between the reads is then seen again next tick.
             let version = try reader.dataVersion()
-            if version == lastDataVersion { return nil }
+            if version == lastDataVersion {
+                isReadable = true
+                return nil
+            }
             let isFull = lastDataVersion == nil
             let sessions = try reader.sessions(changedAfter: isFull ? 0 : sessionRevision)
             let currentProfilesRevision = try reader.profilesRevision()
@@ -55,15 +60,16 @@ final class StoreFollower {
                 update.profiles = (currentProfilesRevision, try reader.profiles())
             }
             lastDataVersion = version
-            hasLoaded = true
+            isReadable = true
             recovered()
             return update
         } catch {
             if case .sqlite(_, let sqliteError) = error, sqliteError.isBusy {
                 report("the store is busy; serving the last good snapshot and retrying")
             } else {
-                report("cannot read the store: \(error); serving the last good snapshot and reopening")
+                report("cannot read the store: \(error); refusing new logins until it can be read, reopening")
                 self.reader = nil
+                isReadable = false
             }
             return nil
         }
@@ -85,6 +91,7 @@ final class StoreFollower {
             return opened
         } catch {
             report("\(error); session logins are refused until it can be read (retrying every second)")
+            isReadable = false
             return nil
         }
     }
@@ -97,10 +104,12 @@ final class StoreFollower {
         lastFileCheck = now
         let current = FileIdentity(path: path)
         guard current != openedFile else { return }
-        report(
-            current == nil
-                ? "the store \(path) was removed; serving the last good snapshot until it is back"
-                : "the store \(path) was replaced; reloading it")
+        if current == nil {
+            report("the store \(path) was removed; refusing new logins until it is back")
+            isReadable = false
+        } else {
+            report("the store \(path) was replaced; reloading it")
+        }
         reader = nil
         lastOpenAttempt = nil
     }

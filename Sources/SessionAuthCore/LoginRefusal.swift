@@ -15,6 +15,8 @@ public enum LoginRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadablePinHash(String)
     case wrongPin(String)
     case pinLoginLocked(String)
+    /// The store cannot be read now (missing, removed, corrupt): nothing can be verified against it.
+    case storeUnavailable
     case unknownProfile(session: String, profile: String)
 
     /// Credentials this plugin does not recognise as its own: with `unknown_users defer` they are
@@ -43,6 +45,7 @@ public enum LoginRefusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreadablePinHash(let id): return "session '\(id)' has a pin hash this version cannot read"
         case .wrongPin(let id): return "wrong pin for session '\(id)'"
         case .pinLoginLocked(let id): return "pin login to session '\(id)' is locked after too many wrong pins"
+        case .storeUnavailable: return "the session store cannot be read (see the store warning in this log)"
         case .unknownProfile(let session, let profile):
             return "session '\(session)' has type '\(profile)', which is not a profile in the store"
         }

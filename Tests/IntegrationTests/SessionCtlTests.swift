@@ -147,3 +147,58 @@ final class ConcurrentResults: @unchecked Sendable {
     func append(_ value: Int32) { lock.withLock { storage.append(value) } }
     var values: [Int32] { lock.withLock { storage } }
 }
+
+/// sessionctl processes killed in the middle of writing leave no lost or half-written session.
+@Suite final class SessionCtlCrashTests {
+    let directory: URL
+    let ctl: SessionCtl
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        ctl = SessionCtl(databasePath: directory.appendingPathComponent("sessions.db").path)
+        try ctl.initialise()
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func killedWritersLeaveAConsistentStore() throws {
+        var writers: [SpawnedProcess] = []
+        for index in 0..<16 {
+            writers.append(
+                try SpawnedProcess(
+                    try BuildArtifacts.sessionctl,
+                    ["create", "--json", "--label", "w\(index)", "--db", ctl.databasePath],
+                    outputDirectory: directory))
+        }
+        // Kill every other one at once, wherever it is.
+        for (index, writer) in writers.enumerated() where index % 2 == 0 { writer.kill() }
+        for writer in writers { _ = writer.waitForExit(timeout: 30) }
+        let survivors = writers.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        #expect(survivors.allSatisfy { $0.exitStatus == 0 }, "a writer that was not killed failed")
+        let integrity = try Subprocess.run(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+                ctl.databasePath,
+            ])
+        #expect(integrity.stdout == "ok\n")
+        let listed = try #require(
+            try JSONSerialization.jsonObject(with: Data(ctl.run(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        // Every session a surviving writer reported is there, whole; killed ones are there whole or not at all.
+        let reported = survivors.compactMap { writer -> String? in
+            (try? JSONSerialization.jsonObject(with: Data(writer.stdout.utf8)) as? [String: Any])?["id"] as? String
+        }
+        let ids = Set(listed.compactMap { $0["id"] as? String })
+        #expect(Set(reported).isSubset(of: ids))
+        #expect(listed.count >= 8 && listed.count <= 16)
+        for session in listed {
+            #expect(session["state"] as? String == "open")
+            #expect((session["label"] as? String)?.hasPrefix("w") == true)
+            #expect(session["created_at"] is Int)
+        }
+    }
+}

@@ -159,7 +159,7 @@ extension PluginABISuite {
             #expect(plugin.start() == authOK, "the broker must start without the store")
             #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:111111") == authRefused)
             #expect(plugin.logLines.contains { $0.contains("no store at \(plugin.databasePath)") })
-            #expect(plugin.logLines.contains { $0.contains("session store has not been readable") })
+            #expect(plugin.logLines.contains { $0.contains("the session store cannot be read") })
             _ = try SessionStore.initialise(at: plugin.databasePath)
             try plugin.addSession(id: "s1", pin: "111111")
             Thread.sleep(forTimeInterval: 1.1)
