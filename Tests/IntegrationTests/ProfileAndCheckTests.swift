@@ -3,18 +3,12 @@ import Testing
 
 /// `sessionctl profile` and `sessionctl check`, run as an operator would.
 @Suite final class ProfileAndCheckTests {
-    let directory: URL
-    let ctl: SessionCtl
+    let folder: TemporaryStoreFolder
+    var directory: URL { folder.directory }
+    var ctl: SessionCtl { folder.ctl }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        ctl = SessionCtl(databasePath: directory.appendingPathComponent("sessions.db").path)
-        try ctl.initialise()
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
+        folder = try TemporaryStoreFolder(initialise: true)
     }
 
     @Test func initCreatesTheBuiltInProfiles() throws {

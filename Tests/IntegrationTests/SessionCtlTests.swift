@@ -3,17 +3,12 @@ import Testing
 
 /// Item 3: sessionctl against a real store, as a script or an operator runs it.
 @Suite final class SessionCtlTests {
-    let directory: URL
-    let ctl: SessionCtl
+    let folder: TemporaryStoreFolder
+    var directory: URL { folder.directory }
+    var ctl: SessionCtl { folder.ctl }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        ctl = SessionCtl(databasePath: directory.appendingPathComponent("sessions.db").path)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
+        folder = try TemporaryStoreFolder(initialise: false)
     }
 
     private func json(_ result: CommandResult) throws -> Any {
@@ -150,18 +145,12 @@ final class ConcurrentResults: @unchecked Sendable {
 
 /// sessionctl processes killed in the middle of writing leave no lost or half-written session.
 @Suite final class SessionCtlCrashTests {
-    let directory: URL
-    let ctl: SessionCtl
+    let folder: TemporaryStoreFolder
+    var directory: URL { folder.directory }
+    var ctl: SessionCtl { folder.ctl }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        ctl = SessionCtl(databasePath: directory.appendingPathComponent("sessions.db").path)
-        try ctl.initialise()
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
+        folder = try TemporaryStoreFolder(initialise: true)
     }
 
     @Test func killedWritersLeaveAConsistentStore() throws {
