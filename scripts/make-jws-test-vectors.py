@@ -4,7 +4,9 @@
 Tokens are signed by joserfc (an independent JWT library: the interoperability proof); keys are made by
 `cryptography`. Only PUBLIC halves go into the file, plus a few private-key PEMs that the tests feed to
 VerificationKey(pem:) to check that they are refused. Keys are fresh on every run; rerun the script and
-the tests still hold (they assert behaviour, not particular bytes).
+the tests still hold (they assert behaviour, not particular bytes). `verifierTokens` are whole tokens for
+TokenVerifier (no kid, a kid naming the wrong key, payloads that are not claims, the RS/HS forgery), all
+checked at `verifierNow`.
 
     python3 scripts/make-jws-test-vectors.py
 """
@@ -203,6 +205,42 @@ def main() -> None:
         "twoPublicKeys": keys["p256"]["pem"] + keys["p384"]["pem"],
     }
 
+    # --- whole tokens for TokenVerifier: key selection, then claims read only after the signature ------
+    # A second P-256 key: kid-less candidates, and a token whose kid names a key that did not sign it.
+    jose["p256b"] = ECKey.generate_key("P-256")
+    keys["p256b"] = {"family": "ecP256", "pem": jose["p256b"].as_pem(private=False).decode(),
+                     "jwk": public_jwk(jose["p256b"])}
+    claims = {"sub": "dev1", "sid": "s0", "role": "device", "iat": now, "exp": now + 3600, "jti": "v-0"}
+    verifier_tokens: list = []
+
+    def signed(name, alg, key, header, payload):
+        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        token = jws.serialize_compact({"alg": alg, **header}, text, jose[key], algorithms=[alg])
+        verifier_tokens.append({"name": name, "signer": key, "token": token})
+
+    signed("ES256 without kid", "ES256", "p256", {"typ": "JWT"}, claims)
+    signed("ES256 without kid, signed by p256b", "ES256", "p256b", {}, claims)
+    signed("RS256 without kid", "RS256", "rsa2048", {}, claims)
+    signed("HS256 without kid", "HS256", "hs256", {}, claims)
+    signed("kid p256, signed by p256b", "ES256", "p256b", {"kid": "p256"}, claims)
+    signed("payload is an array", "ES256", "p256", {"kid": "p256"}, "[1,2,3]")
+    signed("payload is not JSON", "ES256", "p256", {"kid": "p256"}, "not json")
+    signed("payload has no exp", "ES256", "p256", {"kid": "p256"}, {"sub": "dev1"})
+    signed("payload has a duplicate member", "ES256", "p256", {"kid": "p256"},
+           '{"sub":"dev1","exp":%d,"sub":"admin"}' % (now + 3600))
+    signed("expired an hour before now", "ES256", "p256", {"kid": "p256"},
+           {**claims, "iat": now - 7200, "exp": now - 3600})
+    signed("with iss and aud", "ES256", "p256", {"kid": "p256"},
+           {**claims, "iss": "https://issuer.example", "aud": ["mqtt", "other"]})
+    # RS/HS confusion through the whole verifier: HS256 MACs keyed with the RSA public key's PEM text.
+    for name, header in [("HS256 with kid rsa2048, MAC keyed by its PEM", {"alg": "HS256", "kid": "rsa2048"}),
+                         ("HS256 without kid, MAC keyed by the rsa2048 PEM", {"alg": "HS256"})]:
+        signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
+                         + b64url(json.dumps(claims, separators=(",", ":")).encode()))
+        mac = hmac.new(keys["rsa2048"]["pem"].encode(), signing_input.encode(), hashlib.sha256).digest()
+        verifier_tokens.append({"name": name, "signer": "rsa2048-pem-as-hmac",
+                                "token": signing_input + "." + b64url(mac)})
+
     document = {
         "generator": "scripts/make-jws-test-vectors.py",
         "libraries": {"joserfc": joserfc.__version__, "cryptography": cryptography.__version__},
@@ -210,9 +248,12 @@ def main() -> None:
         "tokens": tokens,
         "cases": cases,
         "refusedPEM": refused,
+        "verifierNow": now,
+        "verifierTokens": verifier_tokens,
     }
     OUT.write_text(json.dumps(document, indent=1) + "\n")
-    print(f"wrote {OUT}: {len(tokens)} tokens, {len(cases)} cases, {len(refused)} refused PEMs")
+    print(f"wrote {OUT}: {len(tokens)} tokens, {len(cases)} cases, {len(refused)} refused PEMs, "
+          f"{len(verifier_tokens)} verifier tokens")
 
 
 if __name__ == "__main__":

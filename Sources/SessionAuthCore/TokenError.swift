@@ -22,6 +22,15 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyIDTooLong(limit: Int)
     case refusedHeaderMember(String)
 
+    // Key selection and signature (TokenVerifier, RFC 7515 §5.2 steps 7-8).
+    case algorithmNotAllowed(JWSAlgorithm)
+    case unknownKeyID(String)
+    case ambiguousKeyID(String)
+    case keyRefusesAlgorithm(keyID: String, JWSAlgorithm)
+    case noKeyForAlgorithm(JWSAlgorithm)
+    case tooManyCandidateKeys(JWSAlgorithm, count: Int, limit: Int)
+    case badSignature
+
     // The claims (RFC 7519 §4.1).
     case payloadNotJSON(JSONError)
     case payloadNotObject
@@ -53,6 +62,17 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
             return "token header has 'crit': no critical extension is understood, so it is refused"
         case .refusedHeaderMember(let name):
             return "token header has '\(name)': keys, key URLs and payload encodings named in a token are refused"
+        case .algorithmNotAllowed(let alg): return "token algorithm \(alg.rawValue) is not in the configured allow-list"
+        case .unknownKeyID(let kid): return "token kid \(Self.shown(kid)) matches no configured key"
+        case .ambiguousKeyID(let kid):
+            return "token kid \(Self.shown(kid)) matches more than one configured key (kids must be unique)"
+        case .keyRefusesAlgorithm(let kid, let alg):
+            return "token kid \(Self.shown(kid)) names a key that does not verify \(alg.rawValue)"
+        case .noKeyForAlgorithm(let alg): return "token has no kid and no configured key verifies \(alg.rawValue)"
+        case .tooManyCandidateKeys(let alg, let count, let limit):
+            return "token has no kid and \(count) configured keys could verify \(alg.rawValue), more than the \(limit) "
+                + "tried; give the keys kids"
+        case .badSignature: return "token signature does not verify"
         case .payloadNotJSON(let error): return "token payload is not strict JSON: \(error)"
         case .payloadNotObject: return "token payload is not a JSON object"
         case .missingExpiry: return "token has no exp claim"
