@@ -10,7 +10,7 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 PLUGIN_LINK_FLAGS := -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/scripts/plugin-exports.map -Xlinker -z -Xlinker nodelete
 
-.PHONY: all build deps run test bench clean
+.PHONY: all build deps run test bench fuzz fuzz-smoke install uninstall clean
 
 all: build
 
@@ -41,5 +41,25 @@ bench: deps
 	$(SWIFT) build -c release --product decision-bench
 	"$(RELEASE_BIN)/decision-bench"
 
+# libFuzzer targets for the parsers of client input (Fuzz/, scripts/fuzz.sh): built by swiftc into
+# .build-fuzz/, outside SwiftPM. FUZZ_SECONDS=600 make fuzz for a longer run; fuzz-smoke is 10 s each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	scripts/fuzz.sh 10
+
+# Installs build/'s files (building them only when missing): PREFIX (/usr/local) for sessionctl and
+# its completions, the plugin beside Mosquitto's own plugins, DESTDIR for staging. See scripts/install.sh.
+$(PLUGIN) $(CLI):
+	$(MAKE) build
+
+install: $(PLUGIN) $(CLI)
+	@scripts/install.sh install
+
+uninstall:
+	@scripts/install.sh uninstall
+
 clean:
-	rm -rf $(BUILD_DIR) .build
+	rm -rf $(BUILD_DIR) .build .build-fuzz

@@ -14,10 +14,17 @@ final class Broker {
     ///   - options: plugin options besides db_path (without the prefix).
     ///   - legacyAuthPlugin: load with `auth_plugin` / `auth_opt_*` instead of `plugin` / `plugin_opt_*`.
     ///   - initialiseStore: run `sessionctl init` before the broker starts.
-    init(options: [(String, String)] = [], legacyAuthPlugin: Bool = false, initialiseStore: Bool = true) throws {
+    ///   - installed: run an installed plugin and store instead of build/'s, as `user` (the broker
+    ///     switches to it when started as root, as Debian's service does).
+    init(
+        options: [(String, String)] = [], legacyAuthPlugin: Bool = false, initialiseStore: Bool = true,
+        installed: (plugin: String, databasePath: String, user: String)? = nil
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        databasePath = directory.appendingPathComponent("sessions.db").path
+        // The broker writes its log here after switching user.
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory.path)
+        databasePath = installed?.databasePath ?? directory.appendingPathComponent("sessions.db").path
         logPath = directory.appendingPathComponent("broker.log").path
         port = try FreePort.find()
         if initialiseStore { try SessionCtl(databasePath: databasePath).initialise() }
@@ -29,10 +36,10 @@ final class Broker {
             listener \(port) 127.0.0.1
             allow_anonymous false
             persistence false
-            user \(NSUserName())
+            user \(installed?.user ?? NSUserName())
             log_dest file \(logPath)
             log_type all
-            \(pluginKeyword) \(try BuildArtifacts.plugin)
+            \(pluginKeyword) \(try installed?.plugin ?? BuildArtifacts.plugin)
             \(optionPrefix)db_path \(databasePath)
 
             """
