@@ -18,14 +18,16 @@ enum BrokerLog {
 
 /// Makes client-supplied text (topics) safe to put in one log line.
 enum LogText {
-    static let maxBytes = 300
+    /// A topic longer than this is cut in log lines; a whole line is cut at `maxLineBytes`.
+    static let maxTopicBytes = 300
+    static let maxLineBytes = 1_024
 
-    /// Control bytes become `\xNN`, so a topic cannot forge a second log line; long text is cut.
+    /// Control bytes become `\xNN`, so client text (a topic) cannot forge a second log line.
     static func escaped(_ text: String) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(min(text.utf8.count, maxBytes) + 8)
+        out.reserveCapacity(min(text.utf8.count, maxLineBytes) + 8)
         for byte in text.utf8 {
-            if out.count >= maxBytes * 2 {
+            if out.count >= maxLineBytes {
                 out.append(contentsOf: "...".utf8)
                 break
             }
@@ -41,6 +43,7 @@ enum LogText {
 
     /// A topic as it may appear in a log line.
     static func topic(_ topic: String) -> String {
-        topic.utf8.count > maxBytes ? String(decoding: topic.utf8.prefix(maxBytes), as: UTF8.self) + "..." : topic
+        guard topic.utf8.count > maxTopicBytes else { return topic }
+        return String(decoding: topic.utf8.prefix(maxTopicBytes), as: UTF8.self) + "..."
     }
 }

@@ -28,6 +28,22 @@ extension PluginABISuite {
                 plugin.logLines.contains { $0.contains("denied write 's10/temp' to client 'dev1' of session 's1'") })
         }
 
+        @Test func controlCharactersInATopicCannotForgeALogLine() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111")
+            plugin.start()
+            let device = plugin.client("dev")
+            #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
+            let long = String(repeating: "x", count: 5_000)
+            #expect(stub_acl_check(device, "evil\n1700000000: session-auth: allowed\u{1b}[2J", MOSQ_ACL_WRITE) == aclDenied)
+            #expect(stub_acl_check(device, long, MOSQ_ACL_WRITE) == aclDenied)
+            let denials = plugin.logLines.filter { $0.contains("denied write") }
+            #expect(denials.count == 2)
+            #expect(denials.allSatisfy { !$0.utf8.contains(where: { $0 < 0x20 }) })
+            #expect(denials.first?.contains("evil\\x0a1700000000") == true)
+            #expect(denials.allSatisfy { $0.utf8.count < 1_100 })
+        }
+
         @Test func refusalsAreLoggedWithoutThePin() throws {
             let plugin = try PluginHarness()
             try plugin.addSession(id: "s1", pin: "123456")
