@@ -14,13 +14,28 @@ enum BrokerCallbacks {
             let client = event.client
         else { return MOSQ_ERR_AUTH.rawValue }
         let clientID = bytes(mosquitto_client_id(client)) ?? []
+        // 2.0.11's event has no password length: the password ends at its first NUL byte.
         let attempt = LoginAttempt(username: bytes(event.username), password: bytes(event.password), clientID: clientID)
-        let result = state.authenticate(
-            attempt, connection: connectionID(client), nowMilliseconds: Clock.nowMilliseconds())
+        let connection = connectionID(client)
+        let result = state.authenticate(attempt, connection: connection, nowMilliseconds: Clock.nowMilliseconds())
         switch result {
         case .success(let admitted):
+            // A token sent as the username: from here on the client is known by the token's `sub`,
+            // so logs, %u and kicks never see the token.
+            if attempt.username.map({ !$0.elementsEqual(admitted.username.utf8) }) ?? true {
+                let rc = mosquitto_set_username(client, admitted.username)
+                guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+                    state.forget(connection)
+                    BrokerLog.error(
+                        "refused client '\(admitted.clientID)': could not set its username to '\(admitted.username)' "
+                            + "(error \(rc))")
+                    return MOSQ_ERR_AUTH.rawValue
+                }
+            }
             BrokerLog.debug(
-                "allowed client '\(admitted.clientID)' as '\(admitted.username)' in session '\(admitted.sessionID)'")
+                "allowed client '\(admitted.clientID)' as '\(admitted.username)' "
+                    + (admitted.isOperator ? "with an operator token" : "in session '\(admitted.sessionID)'")
+                    + (admitted.token == nil ? "" : " (token)"))
             return MOSQ_ERR_SUCCESS.rawValue
         case .failure(let refusal):
             let who = describe(clientID: clientID, address: mosquitto_client_address(client), state: state)
@@ -59,15 +74,22 @@ enum BrokerCallbacks {
 
     static let tick: MOSQ_FUNC_generic_callback = { _, _, userdata in
         guard let state = PluginInstance.state(userdata) else { return MOSQ_ERR_SUCCESS.rawValue }
-        for evicted in state.tick(nowMilliseconds: Clock.nowMilliseconds()) {
+        for eviction in state.tick(nowMilliseconds: Clock.nowMilliseconds()) {
+            let evicted = eviction.client
             // with_will false: the will of a client whose session ended must not be published.
             let rc = mosquitto_kick_client_by_clientid(evicted.clientID, false)
             BrokerLog.notice(
-                "disconnecting client '\(evicted.clientID)' (\(evicted.username)): session "
-                    + "'\(evicted.sessionID)' is no longer open"
+                "disconnecting client '\(evicted.clientID)' (\(evicted.username)): \(eviction.reason)"
                     + (rc == MOSQ_ERR_SUCCESS.rawValue ? "" : " (kick returned \(rc))"))
         }
         return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    /// SIGHUP. Mosquitto 2.0 stops at the first reload callback that returns anything but DEFER,
+    /// skipping the other plugins' reload: DEFER lets them run.
+    static let reload: MOSQ_FUNC_generic_callback = { _, _, userdata in
+        PluginInstance.state(userdata)?.reload()
+        return MOSQ_ERR_PLUGIN_DEFER.rawValue
     }
 
     static let disconnect: MOSQ_FUNC_generic_callback = { _, eventData, userdata in

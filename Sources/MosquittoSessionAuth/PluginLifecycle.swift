@@ -8,6 +8,7 @@ enum PluginLifecycle {
         (MOSQ_EVT_ACL_CHECK, BrokerCallbacks.aclCheck),
         (MOSQ_EVT_TICK, BrokerCallbacks.tick),
         (MOSQ_EVT_DISCONNECT, BrokerCallbacks.disconnect),
+        (MOSQ_EVT_RELOAD, BrokerCallbacks.reload),
     ]
 
     static func start(
@@ -25,7 +26,14 @@ enum PluginLifecycle {
             BrokerLog.error("\(error)")
             return MOSQ_ERR_INVAL.rawValue
         }
-        let state = PluginState(options: parsed, nowMilliseconds: Clock.nowMilliseconds())
+        var tokenKeys: TokenKeys? = nil
+        if let path = parsed.jwtKeys {
+            do { tokenKeys = try TokenKeys(options: parsed, path: path) } catch {
+                BrokerLog.error("jwt_keys: \(error); refusing to start")
+                return MOSQ_ERR_INVAL.rawValue
+            }
+        }
+        let state = PluginState(options: parsed, tokenKeys: tokenKeys, nowMilliseconds: Clock.nowMilliseconds())
         let handle = Unmanaged.passRetained(PluginInstance(identifier: identifier, state: state))
         var registered: [(mosquitto_plugin_event, MOSQ_FUNC_generic_callback)] = []
         for (event, callback) in events {
@@ -47,7 +55,12 @@ enum PluginLifecycle {
                 + "pin_login \(parsed.pinLogin) (lock after \(parsed.pinLockout.maxFailures) wrong pins in "
                 + "\(parsed.pinLockout.window) s for \(parsed.pinLockout.lockSeconds) s), "
                 + "clientid_policy \(parsed.clientIDPolicy.rawValue), "
-                + "unknown_users \(parsed.unknownUsers.rawValue))")
+                + "unknown_users \(parsed.unknownUsers.rawValue), "
+                + (tokenKeys.map {
+                    "token login with \($0.keyCount) keys from \($0.path) (algorithms "
+                        + parsed.jwtAlgorithms.map(\.rawValue).sorted().joined(separator: ",")
+                        + ", leeway \(parsed.jwtLeeway) s, disconnect_on_expiry \(parsed.disconnectOnExpiry))"
+                } ?? "token login off (no jwt_keys)") + ")")
         return MOSQ_ERR_SUCCESS.rawValue
     }
 

@@ -15,15 +15,18 @@ final class PluginState {
     private(set) var registry = ClientRegistry()
     private var pinLockout: PinLockout
     private let store: StoreFollower
+    /// The `jwt_keys` verifier; nil when token login is not configured.
+    let tokenKeys: TokenKeys?
     private var lastRefresh: Int64?
     private var lastSweepSecond: Int64?
     /// Clients evicted since the last tick, waiting to be disconnected by it.
-    private var pendingKicks: [AuthenticatedClient] = []
+    private var pendingKicks: [ClientRegistry.Eviction] = []
     private(set) var tickCount = 0
     let startedAtMilliseconds: Int64
 
-    init(options: PluginOptions, nowMilliseconds: Int64) {
+    init(options: PluginOptions, tokenKeys: TokenKeys?, nowMilliseconds: Int64) {
         self.options = options
+        self.tokenKeys = tokenKeys
         self.loginPolicy = LoginPolicy(options: options)
         self.store = StoreFollower(path: options.databasePath)
         self.pinLockout = PinLockout(options.pinLockout)
@@ -63,8 +66,13 @@ final class PluginState {
     private func login(_ attempt: LoginAttempt, now: Int64) -> Result<AuthenticatedClient, LoginRefusal> {
         let lockout = pinLockout
         return loginPolicy.authenticate(
-            attempt, sessions: sessions, now: now, digester: digester,
+            attempt, sessions: sessions, now: now, digester: digester, tokens: tokenKeys?.verifier,
             isPinLocked: { lockout.isLocked($0, now: now) })
+    }
+
+    /// SIGHUP (MOSQ_EVT_RELOAD): keys are read again; a bad file leaves the old ones in force.
+    func reload() {
+        tokenKeys?.reloadNow()
     }
 
     func client(_ connection: ConnectionID) -> AuthenticatedClient? {
@@ -83,10 +91,11 @@ final class PluginState {
 
     /// Runs on every broker tick: pulls store changes and returns the clients to disconnect (sessions
     /// closed, expired or gone). Disconnects happen here, never inside auth or ACL callbacks.
-    func tick(nowMilliseconds: Int64) -> [AuthenticatedClient] {
+    func tick(nowMilliseconds: Int64) -> [ClientRegistry.Eviction] {
         tickCount += 1
         registry.forgetDeparted()
         refreshIfDue(nowMilliseconds: nowMilliseconds)
+        tokenKeys?.reloadIfChanged(nowMilliseconds: nowMilliseconds)
         // Expiry needs no store change: sweep once a second too.
         let second = nowMilliseconds / 1000
         if second != lastSweepSecond {
@@ -96,15 +105,21 @@ final class PluginState {
         }
         // An evicted client whose id was taken by a new connection since is gone already: kicking by
         // that id now would disconnect the newcomer.
-        let kicks = pendingKicks.filter { !registry.holdsClientID($0.clientID) }
+        let kicks = pendingKicks.filter { !registry.holdsClientID($0.client.clientID) }
         pendingKicks = []
         return kicks
     }
 
-    /// Forgets the connections of sessions that are no longer open, at once: from here on their ACL
-    /// checks fail as "not a session member". The tick disconnects them.
+    /// Forgets, at once, the connections that may no longer stay (session closed or expired, token
+    /// revoked or expired): from here on their ACL checks fail as "not a session member". The tick
+    /// disconnects them.
     private func evictInactive(nowSeconds: Int64) {
-        pendingKicks += registry.evictClientsOfInactiveSessions(sessions, now: nowSeconds)
+        pendingKicks += registry.evictClientsNoLongerAllowed(sessions, now: nowSeconds)
+    }
+
+    /// A client the plugin let in whose connection the broker did not take after all.
+    func forget(_ connection: ConnectionID) {
+        registry.remove(connection)
     }
 
     private func refreshIfDue(nowMilliseconds: Int64) {
@@ -120,24 +135,34 @@ final class PluginState {
     @discardableResult
     private func refresh(nowMilliseconds: Int64) -> Bool {
         lastRefresh = nowMilliseconds
-        guard
-            let update = store.update(
-                sessionsSince: sessions.revision, profilesRevision: sessions.profilesRevision,
-                nowMilliseconds: nowMilliseconds)
-        else { return false }
+        guard let update = store.update(after: sessions, nowMilliseconds: nowMilliseconds) else { return false }
+        let tokens = update.tokens
         if update.isFull {
-            sessions = SessionSnapshot(validated(update.sessions))
-            BrokerLog.notice("loaded \(sessions.count) sessions from \(options.databasePath)")
+            sessions = SessionSnapshot(
+                validated(update.sessions),
+                tokens: TokenSnapshot(
+                    revocations: tokens.revocations, deviceRevocations: tokens.deviceRevocations,
+                    operatorTokens: tokens.operatorTokens))
+            BrokerLog.notice(
+                "loaded \(sessions.count) sessions, \(sessions.tokens.revokedCount) revoked tokens and "
+                    + "\(sessions.tokens.operatorTokenCount) operator tokens from \(options.databasePath)")
         } else {
             let changed = validated(update.sessions)
             sessions.apply(changed)
+            sessions.tokens.apply(tokens.revocations)
+            sessions.tokens.apply(tokens.deviceRevocations)
+            sessions.tokens.apply(tokens.operatorTokens)
             registry.updateExpiry(from: changed)
-            BrokerLog.debug("applied \(update.sessions.count) changed sessions from the store")
+            BrokerLog.debug(
+                "applied \(update.sessions.count) changed sessions, \(tokens.revocations.count) token and "
+                    + "\(tokens.deviceRevocations.count) device revocations, \(tokens.operatorTokens.count) operator tokens")
         }
         if let (revision, profiles) = update.profiles {
             sessions.replaceProfiles(profiles, revision: revision)
             let snapshot = sessions
             registry.recompileRules { client in
+                // Operator tokens have their own rules, not a profile's.
+                if client.isOperator { return client.rules }
                 let type = snapshot[client.sessionID]?.type ?? ""
                 return client.compiledRules(from: snapshot.profiles[type], profileName: type)
             }

@@ -37,11 +37,13 @@ final class StoreFollower {
         var isFull: Bool
         /// Every profile with its rules, when they changed (profiles are few: always read whole).
         var profiles: (revision: Int64, profiles: [Profile])?
+        /// Revocations and operator tokens changed since the snapshot's marks (all of them when `isFull`).
+        var tokens: TokenChanges
     }
 
-    /// What changed since `sessionRevision` / `profilesRevision`, or nil when the store has nothing new
-    /// (or cannot be read now).
-    func update(sessionsSince sessionRevision: Int64, profilesRevision: Int64, nowMilliseconds: Int64) -> Update? {
+    /// What changed since `snapshot` was read, or nil when the store has nothing new (or cannot be
+    /// read now).
+    func update(after snapshot: SessionSnapshot, nowMilliseconds: Int64) -> Update? {
         dropReaderIfFileChanged(nowMilliseconds)
         guard let reader = openReaderIfDue(nowMilliseconds) else { return nil }
         do {
@@ -52,11 +54,15 @@ final class StoreFollower {
                 return nil
             }
             let isFull = lastDataVersion == nil
-            let sessions = try reader.sessions(changedAfter: isFull ? 0 : sessionRevision)
+            let sessions = try reader.sessions(changedAfter: isFull ? 0 : snapshot.revision)
             let currentProfilesRevision = try reader.profilesRevision()
-            var update = Update(sessions: sessions, isFull: isFull, profiles: nil)
+            let tokens = try reader.tokenChanges(
+                revocationsAfter: isFull ? 0 : snapshot.tokens.revocationsRevision,
+                deviceRevocationsAfter: isFull ? 0 : snapshot.tokens.deviceRevocationsRevision,
+                operatorTokensAfter: isFull ? 0 : snapshot.tokens.operatorTokensRevision)
+            var update = Update(sessions: sessions, isFull: isFull, profiles: nil, tokens: tokens)
             // != rather than >: deleting the newest profile can lower the maximum.
-            if isFull || currentProfilesRevision != profilesRevision {
+            if isFull || currentProfilesRevision != snapshot.profilesRevision {
                 update.profiles = (currentProfilesRevision, try reader.profiles())
             }
             lastDataVersion = version
@@ -124,18 +130,5 @@ final class StoreFollower {
         guard reportedProblem != nil else { return }
         reportedProblem = nil
         BrokerLog.notice("the store \(path) is readable again")
-    }
-}
-
-/// Which file a path names right now.
-struct FileIdentity: Equatable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
     }
 }

@@ -34,6 +34,8 @@ public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
     case invalidFilter
     case deniedByRule(ProfileRule)
     case noRuleAllows(AccessKind, profile: String, role: String)
+    /// The rules allow it, but the token's `publ` or `subs` claim does not (claims only narrow).
+    case notInTokenClaim(String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,7 @@ public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
         case .deniedByRule(let rule): return "denied by \(rule)"
         case .noRuleAllows(let kind, let profile, let role):
             return "no rule of profile \(profile), role \(role) allows \(kind.rawValue)"
+        case .notInTokenClaim(let claim): return "not within the token's '\(claim)' claim"
         }
     }
 }
@@ -102,19 +105,35 @@ public enum AccessPolicy {
         if let broken = rules.brokenDeny { return .deny(.deniedByRule(broken), rule: broken) }
         switch kind {
         case .subscribe:
-            return subscription(TopicFilter(String(Substring(bytes))), rules: rules)
+            return subscription(TopicFilter(String(Substring(bytes))), rules: rules, token: client.token)
         case .read, .write:
             for index in rules.denies.indices where rules.denies[index].filter.matches(span: span) {
                 return .deny(.deniedByRule(rules.denies[index].rule), rule: rules.denies[index].rule)
             }
             for index in rules.grants.indices
             where rules.grants[index].allows(kind) && rules.grants[index].filter.matches(span: span) {
+                if let token = client.token, let refusal = narrowing(kind, span: span, token: token) {
+                    return .deny(refusal, rule: nil)
+                }
                 return .allow(grant: index)
             }
             return .deny(.noRuleAllows(kind, profile: rules.profile, role: rules.role), rule: nil)
         case .unsubscribe:
             return .allow(grant: nil)
         }
+    }
+
+    /// The token's `publ` / `subs` claims, applied after the rules allowed: they can only take away.
+    private static func narrowing(_ kind: AccessKind, span: Span<UInt8>, token: TokenGrant) -> AccessDenial? {
+        if kind == .write, let allowed = token.publishFilters {
+            for filter in allowed where filter.matches(span: span) { return nil }
+            return .notInTokenClaim("publ")
+        }
+        if kind == .read, let allowed = token.subscribeFilters {
+            for filter in allowed where filter.matches(span: span) { return nil }
+            return .notInTokenClaim("subs")
+        }
+        return nil
     }
 
     private static func hasPrefix(_ bytes: Span<UInt8>, _ prefix: Span<UInt8>) -> Bool {
@@ -125,13 +144,16 @@ public enum AccessPolicy {
 
     /// A subscription is allowed only when one readable rule covers every topic the filter can match,
     /// and no deny rule overlaps it ("a/+" does not allow "a/#").
-    private static func subscription(_ filter: TopicFilter?, rules: ClientRules) -> Ruling {
+    private static func subscription(_ filter: TopicFilter?, rules: ClientRules, token: TokenGrant?) -> Ruling {
         guard let filter else { return .deny(.invalidFilter, rule: nil) }
         for deny in rules.denies where deny.filter.intersects(filter) {
             return .deny(.deniedByRule(deny.rule), rule: deny.rule)
         }
         for index in rules.grants.indices
         where rules.grants[index].rule.access.allowsRead && rules.grants[index].filter.covers(filter) {
+            if let allowed = token?.subscribeFilters, !allowed.contains(where: { $0.covers(filter) }) {
+                return .deny(.notInTokenClaim("subs"), rule: nil)
+            }
             return .allow(grant: index)
         }
         return .deny(.noRuleAllows(.subscribe, profile: rules.profile, role: rules.role), rule: nil)

@@ -12,13 +12,22 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
     public let topicRoot: String
     /// The session profile's rules for this role, expanded for this connection.
     public internal(set) var rules: ClientRules
-    /// The session's `expires_at`: every decision checks it, so expiry is exact to the second without
-    /// a lookup in the snapshot (closing is handled by evicting the connection from the registry).
-    public internal(set) var expiresAt: Int64?
+    /// The session's `expires_at`, kept current from the store.
+    public internal(set) var sessionExpiresAt: Int64? {
+        didSet { expiresAt = Self.earliest(sessionExpiresAt, token?.disconnectAt) }
+    }
+    /// The first second at which this connection may do nothing more: its session's expiry, or its
+    /// token's when `disconnect_on_expiry` holds. Every decision checks it, so expiry is exact to the
+    /// second without a lookup in the snapshot (closing is handled by evicting the connection).
+    public private(set) var expiresAt: Int64?
+    /// How the client logged in with a token; nil for a pin login.
+    public let token: TokenGrant?
+    /// An operator token's connection (`sessionctl token --global`): no session, no root, its own rules.
+    public var isOperator: Bool { token?.isOperator ?? false }
 
     public init(
         sessionID: String, username: String, clientID: String, role: String, topicRoot: String, rules: ClientRules,
-        expiresAt: Int64? = nil
+        expiresAt: Int64? = nil, token: TokenGrant? = nil
     ) {
         self.sessionID = sessionID
         self.username = username
@@ -26,20 +35,30 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
         self.role = role
         self.topicRoot = topicRoot
         self.rules = rules
-        self.expiresAt = expiresAt
+        self.token = token
+        self.sessionExpiresAt = expiresAt
+        self.expiresAt = Self.earliest(expiresAt, token?.disconnectAt)
+    }
+
+    private static func earliest(_ a: Int64?, _ b: Int64?) -> Int64? {
+        switch (a, b) {
+        case (let a?, let b?): return min(a, b)
+        case (let a?, nil): return a
+        case (nil, let b): return b
+        }
     }
 
     /// A connection with `profile`'s rules compiled for its identities.
     public convenience init(
         sessionID: String, username: String, clientID: String, role: String, topicRoot: String, profile: Profile?,
-        profileName: String, expiresAt: Int64? = nil
+        profileName: String, expiresAt: Int64? = nil, token: TokenGrant? = nil
     ) {
         self.init(
             sessionID: sessionID, username: username, clientID: clientID, role: role, topicRoot: topicRoot,
             rules: ClientRules.compile(
                 profile, profileName: profileName, role: role, username: username, clientID: clientID,
                 sessionID: sessionID, topicRoot: topicRoot),
-            expiresAt: expiresAt)
+            expiresAt: expiresAt, token: token)
     }
 
     /// Compiles `profile`'s rules for this connection's identities.
@@ -52,6 +71,6 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
     public static func == (lhs: AuthenticatedClient, rhs: AuthenticatedClient) -> Bool {
         lhs.sessionID == rhs.sessionID && lhs.username == rhs.username && lhs.clientID == rhs.clientID
             && lhs.role == rhs.role && lhs.topicRoot == rhs.topicRoot && lhs.rules == rhs.rules
-            && lhs.expiresAt == rhs.expiresAt
+            && lhs.expiresAt == rhs.expiresAt && lhs.token == rhs.token
     }
 }

@@ -76,6 +76,9 @@ public enum Base64URL {
         }
     }
 
+    /// One of the 64 characters of the base64url alphabet (RFC 4648 §5).
+    public static func isAlphabetByte(_ byte: UInt8) -> Bool { sextet(byte) != nil }
+
     private static func sextet(_ char: UInt8) -> UInt8? {
         switch char {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): return char &- UInt8(ascii: "A")

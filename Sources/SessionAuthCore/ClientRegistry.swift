@@ -46,22 +46,22 @@ public struct ClientRegistry: Sendable {
         return client
     }
 
-    /// Forgets and returns every client whose session is no longer open, to be disconnected.
-    /// Costs one lookup per session with a connected client.
-    public mutating func evictClientsOfInactiveSessions(_ sessions: SessionSnapshot, now: Int64)
-        -> [AuthenticatedClient]
-    {
-        var evicted: [AuthenticatedClient] = []
-        for (sessionID, connections) in connectionsBySession {
-            if let session = sessions[sessionID], session.status(at: now) == .open { continue }
-            for connection in connections {
-                // A connection that already ended needs no disconnect.
-                if departed.remove(connection) != nil {
-                    remove(connection)
-                    continue
-                }
-                if let client = remove(connection) { evicted.append(client) }
-            }
+    /// A connection forgotten because it may no longer stay, to be disconnected by the tick.
+    public struct Eviction: Equatable, Sendable {
+        public let client: AuthenticatedClient
+        public let reason: DisconnectReason
+    }
+
+    /// Forgets and returns every client that may no longer stay (`ClientStanding`): its session closed,
+    /// expired or gone, its token revoked or expired. Costs a few lookups per connected client.
+    public mutating func evictClientsNoLongerAllowed(_ sessions: SessionSnapshot, now: Int64) -> [Eviction] {
+        var evicted: [Eviction] = []
+        for (connection, client) in clients {
+            guard let reason = ClientStanding.disconnectReason(client, sessions: sessions, now: now) else { continue }
+            remove(connection)
+            // A connection that already ended needs no disconnect.
+            if departed.remove(connection) != nil { continue }
+            evicted.append(Eviction(client: client, reason: reason))
         }
         return evicted
     }
@@ -79,7 +79,7 @@ public struct ClientRegistry: Sendable {
     public mutating func updateExpiry(from records: [SessionRecord]) {
         for record in records {
             for connection in connectionsBySession[record.id] ?? [] {
-                clients[connection]?.expiresAt = record.expiresAt
+                clients[connection]?.sessionExpiresAt = record.expiresAt
             }
         }
     }

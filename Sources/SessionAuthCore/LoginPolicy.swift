@@ -6,32 +6,58 @@ public struct LoginPolicy: Sendable {
     public let topicRoot: TopicRootTemplate
     public let pinLoginEnabled: Bool
     public let clientIDPolicy: ClientIDPolicy
+    /// Seconds past a token's `exp` it is still accepted (`jwt_leeway`); a connection ends then too.
+    public let tokenLeeway: Int64
+    /// Whether a connection ends when its token expires (`disconnect_on_expiry`).
+    public let disconnectOnExpiry: Bool
 
     public init(options: PluginOptions) {
         self.init(
             identityRules: IdentityRules(maxLength: options.maxIdentityLength), topicRoot: options.topicRoot,
-            pinLoginEnabled: options.pinLogin, clientIDPolicy: options.clientIDPolicy)
+            pinLoginEnabled: options.pinLogin, clientIDPolicy: options.clientIDPolicy,
+            tokenLeeway: options.jwtLeeway, disconnectOnExpiry: options.disconnectOnExpiry)
     }
 
     public init(
         identityRules: IdentityRules = IdentityRules(), topicRoot: TopicRootTemplate = .default,
-        pinLoginEnabled: Bool = true, clientIDPolicy: ClientIDPolicy = .any
+        pinLoginEnabled: Bool = true, clientIDPolicy: ClientIDPolicy = .any, tokenLeeway: Int64 = 0,
+        disconnectOnExpiry: Bool = true
     ) {
         self.identityRules = identityRules
         self.topicRoot = topicRoot
         self.pinLoginEnabled = pinLoginEnabled
         self.clientIDPolicy = clientIDPolicy
+        self.tokenLeeway = tokenLeeway
+        self.disconnectOnExpiry = disconnectOnExpiry
     }
 
-    /// - Parameter isPinLocked: whether pin login to a session is locked (`PinLockout`); checked before
-    ///   the pin, so a locked session refuses the right pin too and a guesser learns nothing.
+    /// - Parameters:
+    ///   - tokens: the configured token verifier, nil when no `jwt_keys` are set.
+    ///   - isPinLocked: whether pin login to a session is locked (`PinLockout`); checked before the
+    ///     pin, so a locked session refuses the right pin too and a guesser learns nothing.
     public func authenticate(
         _ attempt: LoginAttempt, sessions: SessionSnapshot, now: Int64, digester: some PinDigester,
-        isPinLocked: (String) -> Bool = { _ in false }
+        tokens: (any TokenVerifying)? = nil, isPinLocked: (String) -> Bool = { _ in false }
     ) -> Result<AuthenticatedClient, LoginRefusal> {
-        guard let usernameBytes = attempt.username else { return .failure(.missingUsername) }
-        guard let password = attempt.password else { return .failure(.missingPassword) }
-        guard let credential = PinCredential(password: password) else { return .failure(.unrecognisedPassword) }
+        switch PresentedCredential.classify(attempt) {
+        case .failure(let refusal):
+            return .failure(refusal)
+        case .success(.pin(let username, let credential)):
+            return authenticatePin(
+                username: username, credential: credential, attempt: attempt, sessions: sessions, now: now,
+                digester: digester, isPinLocked: isPinLocked)
+        case .success(.token(let token, let claimedUsername)):
+            guard let tokens else { return .failure(.tokenLoginNotConfigured) }
+            return authenticateToken(
+                token, claimedUsername: claimedUsername, clientID: attempt.clientID, sessions: sessions, now: now,
+                verifier: tokens)
+        }
+    }
+
+    private func authenticatePin(
+        username usernameBytes: [UInt8], credential: PinCredential, attempt: LoginAttempt, sessions: SessionSnapshot,
+        now: Int64, digester: some PinDigester, isPinLocked: (String) -> Bool
+    ) -> Result<AuthenticatedClient, LoginRefusal> {
         guard pinLoginEnabled else { return .failure(.pinLoginDisabled) }
         if let violation = identityRules.violation(in: usernameBytes) { return .failure(.badUsername(violation)) }
         if let violation = identityRules.violation(in: attempt.clientID) { return .failure(.badClientID(violation)) }

@@ -10,6 +10,14 @@ public struct PluginOptions: Equatable, Sendable {
     public var clientIDPolicy = ClientIDPolicy.any
     public var unknownUsers = UnknownUsers.deny
     public var pinLockout = PinLockout.Settings()
+    /// A PEM or JWKS file of verification keys; nil (the default) turns token login off.
+    public var jwtKeys: String?
+    /// The algorithms a token may use; a key still verifies only its own family's (no RS/HS confusion).
+    public var jwtAlgorithms = Set(JWSAlgorithm.allCases)
+    public var jwtIssuer: String?
+    public var jwtAudience: String?
+    public var jwtLeeway: Int64 = 0
+    public var disconnectOnExpiry = true
 
     public init() {}
 
@@ -48,9 +56,46 @@ public struct PluginOptions: Equatable, Sendable {
             pinLockout.window = try Self.duration(key, value, atMost: 86_400)
         case "pin_lockout":
             pinLockout.lockSeconds = try Self.duration(key, value, atMost: 7 * 86_400)
+        case "jwt_keys":
+            guard !value.isEmpty else {
+                throw .badValue(option: key, value: value, why: "must be the path of a PEM or JWKS file of public keys")
+            }
+            jwtKeys = value
+        case "jwt_algorithms":
+            jwtAlgorithms = try Self.algorithms(key, value)
+        case "jwt_issuer":
+            jwtIssuer = try Self.claimValue(key, value)
+        case "jwt_audience":
+            jwtAudience = try Self.claimValue(key, value)
+        case "jwt_leeway":
+            jwtLeeway = try Self.duration(key, value, atMost: ClaimsPolicy.leewayRange.upperBound)
+        case "disconnect_on_expiry":
+            disconnectOnExpiry = try Self.boolean(key, value)
         default:
             throw .unknown(option: key)
         }
+    }
+
+    /// A comma-separated allow-list of JWS algorithm names, spelled exactly (`none` is not one).
+    private static func algorithms(_ key: String, _ value: String) throws(OptionError) -> Set<JWSAlgorithm> {
+        var chosen = Set<JWSAlgorithm>()
+        for name in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = String(name.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+            guard let algorithm = JWSAlgorithm(headerValue: trimmed) else {
+                let names = JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .badValue(option: key, value: value, why: "must be a comma-separated list of: \(names)")
+            }
+            chosen.insert(algorithm)
+        }
+        return chosen
+    }
+
+    /// An expected `iss` or `aud`: compared as bytes with the token's, so it must not be empty.
+    private static func claimValue(_ key: String, _ value: String) throws(OptionError) -> String {
+        guard !value.isEmpty else {
+            throw .badValue(option: key, value: value, why: "must not be empty (leave the option out instead)")
+        }
+        return value
     }
 
     /// Digits only (no sign, no spaces), within `range`.

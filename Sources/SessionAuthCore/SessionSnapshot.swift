@@ -7,12 +7,15 @@ public struct SessionSnapshot: Sendable {
     public private(set) var profilesRevision: Int64 = 0
     /// The highest store revision applied; the next load asks only for rows changed after it.
     public private(set) var revision: Int64 = 0
+    /// Revoked tokens and devices, and the operator tokens.
+    public var tokens = TokenSnapshot()
 
     public init() {}
 
-    public init(_ records: [SessionRecord], profiles: [Profile] = []) {
+    public init(_ records: [SessionRecord], profiles: [Profile] = [], tokens: TokenSnapshot = TokenSnapshot()) {
         apply(records)
         replaceProfiles(profiles, revision: 0)
+        self.tokens = tokens
     }
 
     public subscript(id: String) -> SessionRecord? { sessions[id] }

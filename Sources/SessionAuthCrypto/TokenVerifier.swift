@@ -87,3 +87,9 @@ public struct TokenVerifier: Sendable {
         return .success(usable)
     }
 }
+
+extension TokenVerifier: TokenVerifying {
+    public func verify(_ token: [UInt8], now: Int64) -> Result<TokenClaims, TokenError> {
+        verify(token[...], now: now)
+    }
+}

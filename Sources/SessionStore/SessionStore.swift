@@ -235,7 +235,7 @@ public final class SessionStore {
     }
 
     /// Bumps the store-wide change counter; call inside a write transaction.
-    private func nextRevision() throws(SQLiteError) -> Int64 {
+    func nextRevision() throws(SQLiteError) -> Int64 {
         guard
             let value = try database.integer("UPDATE store_revision SET value = value + 1 WHERE id = 1 RETURNING value")
         else { throw SQLiteError(code: -1, message: "store_revision row is missing") }

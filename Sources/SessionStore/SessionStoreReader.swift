@@ -47,7 +47,34 @@ public final class SessionStoreReader {
         do { return try ProfileRows.revision(database) } catch { throw StoreError.wrap(path, error) }
     }
 
+    /// Token revocations and operator tokens changed after the given revisions (each table keeps its own
+    /// mark, see `TokenSnapshot`). A store not yet migrated to the token tables has none.
+    public func tokenChanges(
+        revocationsAfter: Int64, deviceRevocationsAfter: Int64, operatorTokensAfter: Int64
+    ) throws(StoreError) -> TokenChanges {
+        do {
+            guard try (StoreSchema.appliedVersion(database) ?? 0) >= TokenRows.schemaVersion else {
+                return TokenChanges()
+            }
+            return TokenChanges(
+                revocations: try TokenRows.revocations(database, changedAfter: revocationsAfter),
+                deviceRevocations: try TokenRows.deviceRevocations(database, changedAfter: deviceRevocationsAfter),
+                operatorTokens: try TokenRows.tokens(
+                    database, where: "session_id IS NULL AND revision > ?", [.integer(operatorTokensAfter)]))
+        } catch {
+            throw StoreError.wrap(path, error)
+        }
+    }
+
     public func profiles() throws(StoreError) -> [Profile] {
         do { return try ProfileRows.profiles(database) } catch { throw StoreError.wrap(path, error) }
     }
+}
+
+public struct TokenChanges: Sendable {
+    public var revocations: [TokenRevocation] = []
+    public var deviceRevocations: [DeviceRevocation] = []
+    public var operatorTokens: [IssuedToken] = []
+
+    public var isEmpty: Bool { revocations.isEmpty && deviceRevocations.isEmpty && operatorTokens.isEmpty }
 }

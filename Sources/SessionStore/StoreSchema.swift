@@ -61,6 +61,47 @@ enum StoreSchema {
                 UPDATE store_revision SET value = value + 1 WHERE id = 1;
                 UPDATE profiles SET revision = (SELECT value FROM store_revision WHERE id = 1);
                 """),
+        Migration(
+            version: 3, name: "create_tokens_and_revocations",
+            sql: """
+                -- Tokens sessionctl issued: who and until when, never the token itself.
+                CREATE TABLE tokens (
+                    jti TEXT PRIMARY KEY NOT NULL,
+                    -- NULL for an operator token (sessionctl token --global), which has its own rules
+                    session_id TEXT,
+                    device TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    issued_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    label TEXT,
+                    revision INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX tokens_by_revision ON tokens(revision);
+                CREATE INDEX tokens_by_session ON tokens(session_id, device);
+                -- An operator token's rules: absolute topic filters with %u %c %r placeholders.
+                CREATE TABLE token_rules (
+                    id INTEGER PRIMARY KEY,
+                    jti TEXT NOT NULL REFERENCES tokens(jti) ON DELETE CASCADE,
+                    access TEXT NOT NULL CHECK (access IN ('read', 'write', 'readwrite', 'deny')),
+                    pattern TEXT NOT NULL
+                ) STRICT;
+                -- Any jti, issued here or by another issuer whose key the plugin trusts.
+                CREATE TABLE revoked_tokens (
+                    jti TEXT PRIMARY KEY NOT NULL,
+                    revoked_at INTEGER NOT NULL,
+                    revision INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX revoked_tokens_by_revision ON revoked_tokens(revision);
+                -- Every token of the device in the session issued at or before revoked_at.
+                CREATE TABLE device_revocations (
+                    session_id TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    revoked_at INTEGER NOT NULL,
+                    revision INTEGER NOT NULL,
+                    PRIMARY KEY (session_id, device)
+                ) STRICT;
+                CREATE INDEX device_revocations_by_revision ON device_revocations(revision);
+                """),
     ]
 
     static var latestVersion: Int64 { migrations.last?.version ?? 0 }

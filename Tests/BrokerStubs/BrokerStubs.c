@@ -10,6 +10,8 @@
 struct mosquitto {
     char id[256];
     char address[64];
+    char username[256];
+    int username_sets;
 };
 
 #define MAX_CALLBACKS 32
@@ -135,6 +137,22 @@ void mosquitto_log_printf(int level, const char *fmt, ...) {
 
 const char *mosquitto_client_id(const struct mosquitto *client) { return client ? client->id : NULL; }
 const char *mosquitto_client_address(const struct mosquitto *client) { return client ? client->address : NULL; }
+
+int mosquitto_set_username(struct mosquitto *client, const char *username) {
+    if (!client) return MOSQ_ERR_INVAL;
+    snprintf(client->username, sizeof(client->username), "%s", username ? username : "");
+    client->username_sets++;
+    return MOSQ_ERR_SUCCESS;
+}
+
+const char *stub_client_username(const struct mosquitto *client) {
+    return client && client->username_sets ? client->username : NULL;
+}
+
+int stub_reload(void) {
+    struct mosquitto_evt_reload event = {0};
+    return invoke(MOSQ_EVT_RELOAD, &event);
+}
 
 int mosquitto_kick_client_by_clientid(const char *clientid, bool with_will) {
     if (kick_count < MAX_KICKS) {

@@ -14,7 +14,7 @@ extension PluginABISuite {
         @Test func initRegistersEveryCallbackAndCleanupRemovesThem() throws {
             let plugin = try PluginHarness()
             #expect(plugin.start() == authOK)
-            #expect(stub_registered_count() == 4)
+            #expect(stub_registered_count() == 5)
             for event in [MOSQ_EVT_BASIC_AUTH, MOSQ_EVT_ACL_CHECK, MOSQ_EVT_TICK, MOSQ_EVT_DISCONNECT] {
                 #expect(stub_is_registered(Int32(event.rawValue)))
             }

@@ -36,7 +36,7 @@ import Testing
 
         // Closing s1 disconnects only s1's sensor1.
         let sessions = SessionSnapshot([Fixtures.session("s1", closedAt: now), Fixtures.session("s2")])
-        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now) == [first])
+        #expect(registry.evictClientsNoLongerAllowed(sessions, now: now).map(\.client) == [first])
         #expect(registry.count == 1)
         #expect(registry[ConnectionID(2)] == second)
     }
@@ -61,7 +61,7 @@ import Testing
             Fixtures.session("later", expiresAt: now + 1),
         ])
 
-        let evicted = registry.evictClientsOfInactiveSessions(sessions, now: now)
+        let evicted = registry.evictClientsNoLongerAllowed(sessions, now: now).map(\.client)
         #expect(evicted.map(\.clientID).sorted() == [closed, expired, missing, missingToo].map(\.clientID).sorted())
         #expect(registry.count == 3)
         #expect(registry[ConnectionID(1)] == open)
@@ -70,15 +70,15 @@ import Testing
         for forgotten in [3, 4, 6, 7] { #expect(registry[ConnectionID(UInt(forgotten))] == nil) }
 
         // Evicted clients are forgotten: a second pass returns nothing new.
-        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now).isEmpty)
+        #expect(registry.evictClientsNoLongerAllowed(sessions, now: now).isEmpty)
         // A second later, "later" has expired too.
-        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now + 1) == [expiresLater])
+        #expect(registry.evictClientsNoLongerAllowed(sessions, now: now + 1).map(\.client) == [expiresLater])
         #expect(registry.count == 2)
     }
 
     @Test func evictOnAnEmptyRegistry() {
         var registry = ClientRegistry()
-        #expect(registry.evictClientsOfInactiveSessions(SessionSnapshot(), now: now).isEmpty)
+        #expect(registry.evictClientsNoLongerAllowed(SessionSnapshot(), now: now).isEmpty)
     }
 
     @Test func clientIDTakeoverForgetsTheOldConnection() {
@@ -112,7 +112,7 @@ import Testing
         registry.admit(new, as: ConnectionID(2))
         let sessions = SessionSnapshot([Fixtures.session("s1", closedAt: now), Fixtures.session("s2")])
         // s1 is closed but its only client was taken over: nothing to disconnect.
-        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now).isEmpty)
+        #expect(registry.evictClientsNoLongerAllowed(sessions, now: now).isEmpty)
         #expect(registry[ConnectionID(2)] == new)
     }
 
@@ -133,7 +133,7 @@ import Testing
 
         // Connection 1 no longer belongs to s1.
         let sessions = SessionSnapshot([Fixtures.session("s1", closedAt: now), Fixtures.session("s2")])
-        #expect(registry.evictClientsOfInactiveSessions(sessions, now: now) == [other])
+        #expect(registry.evictClientsNoLongerAllowed(sessions, now: now).map(\.client) == [other])
         #expect(registry[ConnectionID(1)] == second)
     }
 }
@@ -175,7 +175,7 @@ import Testing
         registry.admit(Fixtures.client(session: "s1", username: "a", clientID: "a"), as: ConnectionID(1))
         registry.admit(Fixtures.client(session: "s1", username: "b", clientID: "b"), as: ConnectionID(2))
         _ = registry.depart(ConnectionID(1))
-        let evicted = registry.evictClientsOfInactiveSessions(SessionSnapshot(), now: Fixtures.now)
+        let evicted = registry.evictClientsNoLongerAllowed(SessionSnapshot(), now: Fixtures.now).map(\.client)
         #expect(evicted.map(\.clientID) == ["b"])
         #expect(registry.count == 0)
     }

@@ -52,11 +52,20 @@ import Testing
         #expect(Self.login(Self.attempt(nil)) == .failure(.missingUsername))
     }
 
-    @Test func missingPassword() {
-        #expect(Self.login(Self.attempt(password: nil)) == .failure(.missingPassword))
+    @Test(arguments: [nil, ""])
+    func missingPassword(password: String?) {
+        #expect(Self.login(Self.attempt(password: password)) == .failure(.missingPassword))
     }
 
-    @Test(arguments: ["123456", "", "s1-123456", "eyJhbGciOiJFUzI1NiJ9.e30.sig", ":123456", "s1:"])
+    /// A token-shaped password is routed to token login, which is off without jwt_keys: a foreign
+    /// credential, so `unknown_users defer` can hand it to another plugin.
+    @Test func tokenWithoutKeysIsNotConfigured() {
+        let result = Self.login(Self.attempt(password: "eyJhbGciOiJFUzI1NiJ9.e30.sig"))
+        #expect(result == .failure(.tokenLoginNotConfigured))
+        #expect(LoginRefusal.tokenLoginNotConfigured.isForeign)
+    }
+
+    @Test(arguments: ["123456", "s1-123456", "a.b", "a.b.c.d", "ey J.e30.sig", ":123456", "s1:"])
     func unrecognisedPassword(password: String) {
         #expect(Self.login(Self.attempt(password: password)) == .failure(.unrecognisedPassword))
     }

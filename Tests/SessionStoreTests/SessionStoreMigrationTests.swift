@@ -24,7 +24,7 @@ import Testing
             try old.execute("UPDATE store_revision SET value = 1")
         }
         let store = try SessionStore.open(at: path)
-        #expect(try store.schemaVersion == 2)
+        #expect(try store.schemaVersion == 3)
         #expect(try store.sessions().map(\.id) == ["keep1"])
         #expect(try store.session(id: "keep1")?.label == "old")
         let profiles = try store.profiles()

@@ -12,13 +12,13 @@ import Testing
         let store = try SessionStore.initialise(at: path)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(store.path == path)
-        #expect(try store.schemaVersion == 2)
+        #expect(try store.schemaVersion == 3)
         #expect(try store.profileNames() == ["open", "telemetry"])
         #expect(try store.sessions().isEmpty)
 
         let check = try SQLiteDatabase(path: path, mode: .readOnly, busyTimeoutMilliseconds: 0)
         #expect(try check.text("PRAGMA journal_mode") == "wal")
-        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 2)
+        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 3)
         #expect(try check.text("SELECT name FROM schema_migrations WHERE version = 1") == "create_sessions")
         #expect(try check.text("SELECT name FROM schema_migrations WHERE version = 2") == "create_profile_rules")
         // Migration 2 stamps the built-in profiles with the first revision.
@@ -47,12 +47,12 @@ import Testing
             try StoreFixtures.insert(store, id: "keepme")
         }
         let again = try SessionStore.initialise(at: path)
-        #expect(try again.schemaVersion == 2)
+        #expect(try again.schemaVersion == 3)
         #expect(try again.profileNames() == ["open", "telemetry"])
         #expect(try again.sessions().map(\.id) == ["keepme"])
 
         let check = try SQLiteDatabase(path: path, mode: .readOnly, busyTimeoutMilliseconds: 0)
-        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 2)
+        #expect(try check.integer("SELECT count(*) FROM schema_migrations") == 3)
         #expect(try check.integer("SELECT count(*) FROM profiles") == 2)
         #expect(try check.integer("SELECT value FROM store_revision WHERE id = 1") == 2)
     }
@@ -63,7 +63,7 @@ import Testing
         let path = dir.path()
         do { _ = try SessionStore.initialise(at: path) }
         let store = try SessionStore.open(at: path)
-        #expect(try store.schemaVersion == 2)
+        #expect(try store.schemaVersion == 3)
         #expect(try store.profileNames() == ["open", "telemetry"])
     }
 
@@ -129,10 +129,10 @@ import Testing
             let raw = try SQLiteDatabase(path: path, mode: .readWrite, busyTimeoutMilliseconds: 1_000)
             try raw.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'from_the_future')")
         }
-        let expected = StoreError.newerSchema(path: path, found: 999, known: 2)
+        let expected = StoreError.newerSchema(path: path, found: 999, known: 3)
         #expect(throws: expected) { try SessionStore.open(at: path) }
         #expect(throws: expected) { try SessionStore.initialise(at: path) }
         #expect(throws: expected) { try SessionStoreReader(path: path) }
-        #expect(expected.description.contains("schema version 999, newer than the 2"))
+        #expect(expected.description.contains("schema version 999, newer than the 3"))
     }
 }

@@ -16,6 +16,10 @@ int stub_basic_auth(struct mosquitto *client, const char *username, const char *
 int stub_acl_check(struct mosquitto *client, const char *topic, int access);
 int stub_tick(void);
 int stub_disconnect(struct mosquitto *client);
+int stub_reload(void);
+
+/* The username the plugin set with mosquitto_set_username, or NULL when it set none. */
+const char *stub_client_username(const struct mosquitto *client);
 
 int stub_registered_count(void);
 bool stub_is_registered(int event);
