@@ -87,6 +87,8 @@ final class Broker {
 
     private var children: [SpawnedProcess] = []
 
+    func signal(_ signal: Int32) -> Bool { process?.send(signal) ?? false }
+
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Waits until a line of the broker's log contains `text`.

@@ -75,6 +75,11 @@ final class SpawnedProcess {
         _ = waitForExit(timeout: 5)
     }
 
+    /// Sends `signal` (SIGHUP to make mosquitto reload); false when the process is gone.
+    func send(_ signal: Int32) -> Bool {
+        isRunning && Glibc.kill(pid, signal) == 0
+    }
+
     /// SIGTERM, then SIGKILL if it has not ended within 5 seconds.
     func stop() {
         guard isRunning else { return }
