@@ -100,7 +100,7 @@ final class PluginState {
         let second = nowMilliseconds / 1000
         if second != lastSweepSecond {
             lastSweepSecond = second
-            evictInactive(nowSeconds: second)
+            pendingKicks += registry.evictExpired(sessions, now: second)
             pinLockout.forgetExpired(now: second)
         }
         // An evicted client whose id was taken by a new connection since is gone already: kicking by
@@ -110,12 +110,6 @@ final class PluginState {
         return kicks
     }
 
-    /// Forgets, at once, the connections that may no longer stay (session closed or expired, token
-    /// revoked or expired): from here on their ACL checks fail as "not a session member". The tick
-    /// disconnects them.
-    private func evictInactive(nowSeconds: Int64) {
-        pendingKicks += registry.evictClientsNoLongerAllowed(sessions, now: nowSeconds)
-    }
 
     /// A client the plugin let in whose connection the broker did not take after all.
     func forget(_ connection: ConnectionID) {
@@ -137,6 +131,19 @@ final class PluginState {
         lastRefresh = nowMilliseconds
         guard let update = store.update(after: sessions, nowMilliseconds: nowMilliseconds) else { return false }
         let tokens = update.tokens
+        let now = nowMilliseconds / 1000
+        // Connections that may no longer stay are forgotten at once (from here on their ACL checks fail
+        // as "not a session member") and kicked by the tick. Only those a change can touch are looked
+        // at: a session change costs that session's clients, not everyone's. Revocations are rare and
+        // may name any connection, so they (and a full reload) look at all.
+        var changedSessionIDs: [String]? = nil
+        defer {
+            if let changedSessionIDs {
+                pendingKicks += registry.evictClients(ofSessions: changedSessionIDs, sessions, now: now)
+            } else {
+                pendingKicks += registry.evictClientsNoLongerAllowed(sessions, now: now)
+            }
+        }
         if update.isFull {
             sessions = SessionSnapshot(
                 validated(update.sessions),
@@ -153,6 +160,7 @@ final class PluginState {
             sessions.tokens.apply(tokens.deviceRevocations)
             sessions.tokens.apply(tokens.operatorTokens)
             registry.updateExpiry(from: changed)
+            if tokens.isEmpty { changedSessionIDs = changed.map(\.id) }
             BrokerLog.debug(
                 "applied \(update.sessions.count) changed sessions, \(tokens.revocations.count) token and "
                     + "\(tokens.deviceRevocations.count) device revocations, \(tokens.operatorTokens.count) operator tokens")
@@ -175,7 +183,6 @@ final class PluginState {
                 )
             }
         }
-        evictInactive(nowSeconds: nowMilliseconds / 1000)
         return true
     }
 

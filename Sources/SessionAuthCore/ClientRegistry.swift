@@ -14,6 +14,12 @@ public struct ClientRegistry: Sendable {
     private var connectionsBySession: [String: Set<ConnectionID>] = [:]
     /// Connections that ended but are kept until the next tick (see `depart`).
     private var departed: Set<ConnectionID> = []
+    /// Connections by the second their expiry falls on, so the once-a-second sweep looks only at
+    /// those due instead of every connection. Entries may be stale (expiry moved, client gone):
+    /// each is judged again when its second comes.
+    private var expiring: [Int64: [ConnectionID]] = [:]
+    /// The last second `evictExpired` covered.
+    private var sweptThrough: Int64?
 
     public init() {}
 
@@ -31,6 +37,14 @@ public struct ClientRegistry: Sendable {
         clients[connection] = client
         connectionByClientID[client.clientID] = connection
         connectionsBySession[client.sessionID, default: []].insert(connection)
+        if let expiresAt = client.expiresAt { schedule(connection, at: expiresAt) }
+    }
+
+    /// Files a connection under its expiry second; never under a second already swept (a clock that
+    /// stepped back), or it would be missed.
+    private mutating func schedule(_ connection: ConnectionID, at expiresAt: Int64) {
+        let second = sweptThrough.map { max(expiresAt, $0 &+ 1) } ?? expiresAt
+        expiring[second, default: []].append(connection)
     }
 
     @discardableResult
@@ -53,11 +67,45 @@ public struct ClientRegistry: Sendable {
     }
 
     /// Forgets and returns every client that may no longer stay (`ClientStanding`): its session closed,
-    /// expired or gone, its token revoked or expired. Costs a few lookups per connected client.
+    /// expired or gone, its token revoked or expired. Looks at every connection: for a full reload and
+    /// for token revocations (rare); session changes and expiry have the cheaper sweeps below.
     public mutating func evictClientsNoLongerAllowed(_ sessions: SessionSnapshot, now: Int64) -> [Eviction] {
+        evict(Array(clients.keys), sessions, now)
+    }
+
+    /// The same judgement for the connections of the sessions that changed in the store: what a
+    /// change costs grows with that session's clients, not with everyone connected.
+    public mutating func evictClients(ofSessions sessionIDs: some Sequence<String>, _ sessions: SessionSnapshot, now: Int64)
+        -> [Eviction]
+    {
+        var candidates: [ConnectionID] = []
+        for sessionID in sessionIDs { candidates += connectionsBySession[sessionID] ?? [] }
+        return evict(candidates, sessions, now)
+    }
+
+    /// The connections whose session or token expiry has come, up to `now`: the once-a-second sweep.
+    public mutating func evictExpired(_ sessions: SessionSnapshot, now: Int64) -> [Eviction] {
+        var due: [ConnectionID] = []
+        if let sweptThrough, now > sweptThrough, now - sweptThrough <= 3_600 {
+            for second in (sweptThrough + 1)...now {
+                if let connections = expiring.removeValue(forKey: second) { due += connections }
+            }
+        } else if sweptThrough.map({ now > $0 }) ?? true {
+            // The first sweep, or a clock that jumped forward by more than an hour: look at every bucket.
+            for second in expiring.keys where second <= now {
+                due += expiring.removeValue(forKey: second) ?? []
+            }
+        }
+        sweptThrough = max(sweptThrough ?? now, now)
+        return evict(due, sessions, now)
+    }
+
+    private mutating func evict(_ candidates: [ConnectionID], _ sessions: SessionSnapshot, _ now: Int64) -> [Eviction] {
         var evicted: [Eviction] = []
-        for (connection, client) in clients {
-            guard let reason = ClientStanding.disconnectReason(client, sessions: sessions, now: now) else { continue }
+        for connection in candidates {
+            guard let client = clients[connection],
+                let reason = ClientStanding.disconnectReason(client, sessions: sessions, now: now)
+            else { continue }
             remove(connection)
             // A connection that already ended needs no disconnect.
             if departed.remove(connection) != nil { continue }
@@ -79,7 +127,9 @@ public struct ClientRegistry: Sendable {
     public mutating func updateExpiry(from records: [SessionRecord]) {
         for record in records {
             for connection in connectionsBySession[record.id] ?? [] {
-                clients[connection]?.sessionExpiresAt = record.expiresAt
+                guard let client = clients[connection] else { continue }
+                client.sessionExpiresAt = record.expiresAt
+                if let expiresAt = client.expiresAt { schedule(connection, at: expiresAt) }
             }
         }
     }

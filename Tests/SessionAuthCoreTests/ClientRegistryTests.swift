@@ -76,6 +76,60 @@ import Testing
         #expect(registry.count == 2)
     }
 
+    /// A store change looks only at the changed sessions' clients; a session closed but not named
+    /// is left to the sweep that covers it.
+    @Test func evictingTheClientsOfChangedSessionsLooksOnlyAtThose() {
+        var registry = ClientRegistry()
+        let first = Fixtures.client(session: "s1")
+        let second = Fixtures.client(session: "s2")
+        registry.admit(first, as: ConnectionID(1))
+        registry.admit(second, as: ConnectionID(2))
+        let sessions = Fixtures.snapshot([
+            Fixtures.session("s1", closedAt: now), Fixtures.session("s2", closedAt: now),
+        ])
+        #expect(registry.evictClients(ofSessions: ["s1"], sessions, now: now).map(\.client) == [first])
+        #expect(registry[ConnectionID(2)] == second)
+        #expect(
+            registry.evictClients(ofSessions: ["s2"], sessions, now: now)
+                == [ClientRegistry.Eviction(client: second, reason: .sessionNotOpen("s2", .closed))])
+        #expect(registry.count == 0)
+    }
+
+    /// The once-a-second sweep finds connections by their expiry second, including an expiry the store
+    /// moved while they were connected; a stale entry for the old second does not evict early.
+    @Test func theExpirySweepFindsDueConnectionsOnly() {
+        var registry = ClientRegistry()
+        let soon = Fixtures.client(session: "soon", expiresAt: now + 2)
+        let moved = Fixtures.client(session: "moved", expiresAt: now + 1)
+        let never = Fixtures.client(session: "never")
+        registry.admit(soon, as: ConnectionID(1))
+        registry.admit(moved, as: ConnectionID(2))
+        registry.admit(never, as: ConnectionID(3))
+        var sessions = Fixtures.snapshot([
+            Fixtures.session("soon", expiresAt: now + 2), Fixtures.session("moved", expiresAt: now + 1),
+            Fixtures.session("never"),
+        ])
+        #expect(registry.evictExpired(sessions, now: now).isEmpty)
+        let extended = Fixtures.session("moved", expiresAt: now + 5, revision: 2)
+        sessions.apply([extended])
+        registry.updateExpiry(from: [extended])
+        #expect(registry.evictExpired(sessions, now: now + 1).isEmpty)
+        #expect(registry.evictExpired(sessions, now: now + 2).map(\.client) == [soon])
+        // Seconds skipped between sweeps (a slow tick) are covered.
+        #expect(registry.evictExpired(sessions, now: now + 6).map(\.client) == [moved])
+        #expect(registry.count == 1)
+        #expect(registry[ConnectionID(3)] == never)
+    }
+
+    @Test func theExpirySweepDoesNotMissAConnectionAdmittedAfterAClockStepBack() {
+        var registry = ClientRegistry()
+        let sessions = Fixtures.snapshot([Fixtures.session("s1", expiresAt: now + 1)])
+        #expect(registry.evictExpired(sessions, now: now + 10).isEmpty)
+        // The clock stepped back: a connection expiring at a second already swept is still found.
+        registry.admit(Fixtures.client(session: "s1", expiresAt: now + 1), as: ConnectionID(1))
+        #expect(registry.evictExpired(sessions, now: now + 11).count == 1)
+    }
+
     @Test func evictOnAnEmptyRegistry() {
         var registry = ClientRegistry()
         #expect(registry.evictClientsNoLongerAllowed(SessionSnapshot(), now: now).isEmpty)
