@@ -26,7 +26,7 @@ import Testing
         let again = try ctl.run(["init", "--json"])
         #expect(again.status == 0)
         let object = try json(again) as? [String: Any]
-        #expect(object?["schema_version"] as? Int == 2)
+        #expect(object?["schema_version"] as? Int == 3)
         #expect(object?["created"] as? Bool == false)
     }
 
