@@ -40,8 +40,10 @@ test: build
 bench: deps
 	$(SWIFT) build -c release --product decision-bench
 	$(SWIFT) build -c release --product reload-bench
+	$(SWIFT) build -c release --product token-bench
 	"$(RELEASE_BIN)/decision-bench"
 	"$(RELEASE_BIN)/reload-bench"
+	"$(RELEASE_BIN)/token-bench"
 
 # libFuzzer targets for the parsers of client input (Fuzz/, scripts/fuzz.sh): built by swiftc into
 # .build-fuzz/, outside SwiftPM. FUZZ_SECONDS=600 make fuzz for a longer run; fuzz-smoke is 10 s each.

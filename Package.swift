@@ -49,6 +49,10 @@ let package = Package(
                 "SessionAuthCrypto",
             ],
             path: "Benchmarks/ReloadBenchmark"),
+        // `make bench`: token verification cost per algorithm next to `openssl speed` on the same machine.
+        .executableTarget(
+            name: "token-bench", dependencies: ["SessionAuthCore", "SessionAuthCrypto", "TokenIssuing"],
+            path: "Benchmarks/TokenBenchmark"),
 
         .testTarget(name: "SessionAuthCoreTests", dependencies: ["SessionAuthCore", "SessionAuthCrypto"]),
         .testTarget(
