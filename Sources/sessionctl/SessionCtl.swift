@@ -14,6 +14,8 @@ struct SessionCtl: ParsableCommand {
         subcommands: [
             InitCommand.self, CreateCommand.self, ListCommand.self, ShowCommand.self, CloseCommand.self,
             ProfileCommand.self, CheckCommand.self,
+            JoinCommand.self, TokenCommand.self, RevokeCommand.self, TokensCommand.self,
+            KeysCommand.self,
         ]
     )
 }

@@ -18,7 +18,7 @@ final class Broker {
     ///     switches to it when started as root, as Debian's service does).
     init(
         options: [(String, String)] = [], legacyAuthPlugin: Bool = false, initialiseStore: Bool = true,
-        installed: (plugin: String, databasePath: String, user: String)? = nil
+        installed: (plugin: String, databasePath: String, user: String)? = nil, sessionctlKeys: Bool = false
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -44,6 +44,8 @@ final class Broker {
 
             """
         for (key, value) in options { config += "\(optionPrefix)\(key) \(value)\n" }
+        // The public keys `sessionctl init` made beside the store, as its printed config says.
+        if sessionctlKeys { config += "\(optionPrefix)jwt_keys \(keysPath)\n" }
         let configPath = directory.appendingPathComponent("mosquitto.conf").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
 
@@ -86,6 +88,11 @@ final class Broker {
     }
 
     private var children: [SpawnedProcess] = []
+
+    /// The jwks.json of the keys directory sessionctl keeps beside the store.
+    var keysPath: String {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("keys/jwks.json").path
+    }
 
     func signal(_ signal: Int32) -> Bool { process?.send(signal) ?? false }
 
