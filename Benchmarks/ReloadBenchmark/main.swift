@@ -30,7 +30,8 @@ func milliseconds(_ duration: Duration) -> Double {
 /// plugin reads them the same way). All share one pin, so logins need no per-session secret.
 func fillStore(at path: String, count: Int, pin: String) throws {
     let store = try SessionStore.initialise(at: path)
-    let hash = PinHash(pin: Array(pin.utf8), salt: Array(repeating: 9, count: PinHash.saltLength), using: OpenSSLDigester())
+    let hash = PinHash(
+        pin: Array(pin.utf8), salt: Array(repeating: 9, count: PinHash.saltLength), using: OpenSSLDigester())
     _ = store
     let database = try SQLiteDatabase(path: path, mode: .readWrite, busyTimeoutMilliseconds: 5_000)
     try database.execute(
@@ -57,11 +58,16 @@ func run(sessions count: Int, connected: Int, changes: Int) throws -> Result {
     var userdata: UnsafeMutableRawPointer?
     var options = [mosquitto_opt(key: strdup("db_path"), value: strdup(path))]
     let startup = clock.measure {
-        _ = options.withUnsafeMutableBufferPointer { pluginInit(OpaquePointer(bitPattern: 1)!, &userdata, $0.baseAddress, 1) }
+        _ = options.withUnsafeMutableBufferPointer {
+            pluginInit(OpaquePointer(bitPattern: 1)!, &userdata, $0.baseAddress, 1)
+        }
     }
     defer {
         _ = pluginCleanup(userdata, nil, 0)
-        options.forEach { free($0.key); free($0.value) }
+        options.forEach {
+            free($0.key)
+            free($0.value)
+        }
     }
 
     // One device per session for the first `connected` sessions.

@@ -110,7 +110,6 @@ final class PluginState {
         return kicks
     }
 
-
     /// A client the plugin let in whose connection the broker did not take after all.
     func forget(_ connection: ConnectionID) {
         registry.remove(connection)
@@ -163,7 +162,8 @@ final class PluginState {
             if tokens.isEmpty { changedSessionIDs = changed.map(\.id) }
             BrokerLog.debug(
                 "applied \(update.sessions.count) changed sessions, \(tokens.revocations.count) token and "
-                    + "\(tokens.deviceRevocations.count) device revocations, \(tokens.operatorTokens.count) operator tokens")
+                    + "\(tokens.deviceRevocations.count) device revocations, \(tokens.operatorTokens.count) operator tokens"
+            )
         }
         if let (revision, profiles) = update.profiles {
             sessions.replaceProfiles(profiles, revision: revision)

@@ -77,7 +77,9 @@ final class TokenKeys {
             throw LoadError(
                 description: "no key in \(path) verifies any algorithm of jwt_algorithms (\(allowed))")
         }
-        guard let claims = ClaimsPolicy(leeway: options.jwtLeeway, issuer: options.jwtIssuer, audience: options.jwtAudience)
+        guard
+            let claims = ClaimsPolicy(
+                leeway: options.jwtLeeway, issuer: options.jwtIssuer, audience: options.jwtAudience)
         else {
             throw LoadError(description: "jwt_leeway \(options.jwtLeeway) is out of range")
         }

@@ -75,7 +75,9 @@ public struct ClientRegistry: Sendable {
 
     /// The same judgement for the connections of the sessions that changed in the store: what a
     /// change costs grows with that session's clients, not with everyone connected.
-    public mutating func evictClients(ofSessions sessionIDs: some Sequence<String>, _ sessions: SessionSnapshot, now: Int64)
+    public mutating func evictClients(
+        ofSessions sessionIDs: some Sequence<String>, _ sessions: SessionSnapshot, now: Int64
+    )
         -> [Eviction]
     {
         var candidates: [ConnectionID] = []

@@ -35,7 +35,8 @@ extension SessionStore {
 
     /// Recorded tokens, oldest first: of one session, or the operator tokens when `sessionID` is nil and
     /// `operatorOnly` holds, or all of them.
-    public func issuedTokens(sessionID: String? = nil, operatorOnly: Bool = false) throws(StoreError) -> [TokenListing] {
+    public func issuedTokens(sessionID: String? = nil, operatorOnly: Bool = false) throws(StoreError) -> [TokenListing]
+    {
         do {
             let tokens: [IssuedToken]
             if let sessionID {
@@ -87,6 +88,18 @@ extension SessionStore {
                 _ = try insert.step()
                 return .revoked(known: isKnown)
             }
+        } catch {
+            throw StoreError.wrap(path, error)
+        }
+    }
+
+    /// When the device's tokens in the session were last revoked, if ever.
+    public func deviceRevokedAt(sessionID: String, device: String) throws(StoreError) -> Int64? {
+        do {
+            let query = try database.prepare(
+                "SELECT revoked_at FROM device_revocations WHERE session_id = ? AND device = ?")
+            try query.bind([.text(sessionID), .text(device)])
+            return try query.step() ? query.int64(0) : nil
         } catch {
             throw StoreError.wrap(path, error)
         }

@@ -13,12 +13,17 @@ enum TokenRows {
         let query = try database.prepare(
             "SELECT \(columns) FROM tokens WHERE \(condition) ORDER BY revision, issued_at, jti")
         try query.bind(values)
-        var rows: [(jti: String, session: String?, device: String, role: String, issued: Int64, expires: Int64,
-            label: String?, revision: Int64)] = []
+        var rows:
+            [(
+                jti: String, session: String?, device: String, role: String, issued: Int64, expires: Int64,
+                label: String?, revision: Int64
+            )] = []
         while try query.step() {
             rows.append(
-                (query.text(0), query.optionalText(1), query.text(2), query.text(3), query.int64(4), query.int64(5),
-                 query.optionalText(6), query.int64(7)))
+                (
+                    query.text(0), query.optionalText(1), query.text(2), query.text(3), query.int64(4), query.int64(5),
+                    query.optionalText(6), query.int64(7)
+                ))
         }
         let rulesQuery = try database.prepare("SELECT access, pattern FROM token_rules WHERE jti = ? ORDER BY id")
         var tokens: [IssuedToken] = []
@@ -51,7 +56,8 @@ enum TokenRows {
         try query.bind([.integer(revision)])
         var revocations: [TokenRevocation] = []
         while try query.step() {
-            revocations.append(TokenRevocation(tokenID: query.text(0), revokedAt: query.int64(1), revision: query.int64(2)))
+            revocations.append(
+                TokenRevocation(tokenID: query.text(0), revokedAt: query.int64(1), revision: query.int64(2)))
         }
         return revocations
     }
@@ -60,13 +66,15 @@ enum TokenRows {
         -> [DeviceRevocation]
     {
         let query = try database.prepare(
-            "SELECT session_id, device, revoked_at, revision FROM device_revocations WHERE revision > ? ORDER BY revision")
+            "SELECT session_id, device, revoked_at, revision FROM device_revocations WHERE revision > ? ORDER BY revision"
+        )
         try query.bind([.integer(revision)])
         var revocations: [DeviceRevocation] = []
         while try query.step() {
             revocations.append(
                 DeviceRevocation(
-                    sessionID: query.text(0), device: query.text(1), revokedAt: query.int64(2), revision: query.int64(3)))
+                    sessionID: query.text(0), device: query.text(1), revokedAt: query.int64(2), revision: query.int64(3)
+                ))
         }
         return revocations
     }

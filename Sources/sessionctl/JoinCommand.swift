@@ -23,6 +23,7 @@ struct JoinCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var keys: KeysLocation
+    @OptionGroup var claims: IssuerOptions
 
     @Argument(help: "The session id.")
     var id: String
@@ -63,6 +64,6 @@ struct JoinCommand: ParsableCommand {
                 tokenID: tokenID, sessionID: id, device: device, role: Self.role, issuedAt: now, expiresAt: expiresAt),
             hint: TokenIssuance.sessionHint(device: device, session: id),
             clamped: clamped
-        ).run(store: opened, keys: try keys.keyRing(store: store), json: store.json)
+        ).run(store: opened, keys: try keys.keyRing(store: store), json: store.json, claims: claims)
     }
 }

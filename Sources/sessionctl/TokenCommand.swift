@@ -26,6 +26,7 @@ struct TokenCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var keys: KeysLocation
+    @OptionGroup var claims: IssuerOptions
 
     @Argument(help: "The session id (not with --global).")
     var id: String?
@@ -101,7 +102,7 @@ struct TokenCommand: ParsableCommand {
                     + " (rules: \(rules.map { "\($0.access.rawValue) \($0.pattern)" }.joined(separator: ", ")))",
                 clamped: false)
         }
-        try issuance.run(store: opened, keys: try keys.keyRing(store: store), json: store.json)
+        try issuance.run(store: opened, keys: try keys.keyRing(store: store), json: store.json, claims: claims)
     }
 
     /// The --rule values as rules; each is checked as a profile pattern is, and more strictly: the

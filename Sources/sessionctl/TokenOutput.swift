@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SessionAuthCore
 import SessionStore
@@ -92,6 +93,22 @@ extension SessionStore {
     }
 }
 
+/// `iss` and `aud` for the tokens sessionctl issues: the plugin refuses tokens without them when its
+/// `jwt_issuer` / `jwt_audience` options are set.
+struct IssuerOptions: ParsableArguments {
+    @Option(help: "The token's iss claim; must equal the plugin's jwt_issuer when that option is set.")
+    var issuer: String?
+
+    @Option(help: "The token's aud claim; must equal the plugin's jwt_audience when that option is set.")
+    var audience: String?
+
+    func validate() throws {
+        if issuer?.isEmpty == true || audience?.isEmpty == true {
+            throw CLIError("--issuer and --audience must not be empty; leave them out instead")
+        }
+    }
+}
+
 /// Signs a token with the keys directory's active key, records it, then prints it: a token is never
 /// printed that the store does not know (it could not be listed, and `revoke --device` would not count it).
 struct TokenIssuance {
@@ -101,7 +118,23 @@ struct TokenIssuance {
     let hint: String
     let clamped: Bool
 
-    func run(store: SessionStore, keys: KeyRing, json: Bool) throws {
+    func run(store: SessionStore, keys: KeyRing, json: Bool, claims: IssuerOptions) throws {
+        var request = request
+        var record = record
+        request.issuer = claims.issuer
+        request.audience = claims.audience
+        // A device revocation covers every token issued up to and including its second: a token issued
+        // in that same second would be refused at once. Wait for the next second instead.
+        if let sessionID = record.sessionID,
+            let revokedAt = try store.deviceRevokedAt(sessionID: sessionID, device: record.device),
+            revokedAt >= record.issuedAt, revokedAt < record.expiresAt - 1
+        {
+            while Now.seconds <= revokedAt { usleep(50_000) }
+            request.issuedAt = revokedAt + 1
+            record = IssuedToken(
+                tokenID: record.tokenID, sessionID: record.sessionID, device: record.device, role: record.role,
+                issuedAt: revokedAt + 1, expiresAt: record.expiresAt, rules: record.rules, label: record.label)
+        }
         let token: String
         do {
             token = try TokenIssuer.issue(request, with: try keys.activeKey())

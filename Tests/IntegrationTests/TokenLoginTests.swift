@@ -15,7 +15,8 @@ extension IntegrationSuite {
             defer { broker.stop() }
             let session = try broker.sessionctl.createSession()
             for algorithm in IndependentIssuer.algorithms {
-                let token = try issuer.token(IndependentIssuer.claims(sub: "dev1", sid: session.id), algorithm: algorithm)
+                let token = try issuer.token(
+                    IndependentIssuer.claims(sub: "dev1", sid: session.id), algorithm: algorithm)
                 let device = broker.client("dev1-\(algorithm)")
                 #expect(device.connect(username: "dev1", password: token) == 0, "\(algorithm) token refused")
                 #expect(device.publish("\(session.id)/\(algorithm)", "x").map(isAccepted) == true)
@@ -100,7 +101,10 @@ extension IntegrationSuite {
                 ("not yet valid", try issuer.token(claims(["nbf": now + 300])), "dev1", "not valid yet"),
                 ("issued in the future", try issuer.token(claims(["iat": now + 300])), "dev1", "issued in the future"),
                 ("alg none", "\(unsignedHeader).\(unsignedPayload).", "dev1", "signature segment is empty"),
-                ("alg none, signed", "\(unsignedHeader).\(unsignedPayload).c2ln", "dev1", "algorithm 'none' is not allowed"),
+                (
+                    "alg none, signed", "\(unsignedHeader).\(unsignedPayload).c2ln", "dev1",
+                    "algorithm 'none' is not allowed"
+                ),
                 (
                     "unknown key", try stranger.token(claims()), "dev1",
                     "matches no configured key"

@@ -61,8 +61,10 @@ import Testing
         let rule = ProfileRule(profile: "operator token op", role: "service", access: .readwrite, pattern: "#")
         let client = AuthenticatedClient(
             sessionID: "", username: "conductor", clientID: "cond", role: "service", topicRoot: "",
-            profile: Profile(name: "operator token op", description: "", rules: [rule]), profileName: "operator token op",
-            token: TokenGrant(tokenID: "op", issuedAt: Self.now, expiresAt: Self.now + 60, disconnectAt: nil, isOperator: true))
+            profile: Profile(name: "operator token op", description: "", rules: [rule]),
+            profileName: "operator token op",
+            token: TokenGrant(
+                tokenID: "op", issuedAt: Self.now, expiresAt: Self.now + 60, disconnectAt: nil, isOperator: true))
         #expect(Self.decide(.write, "s1/dt/x/dev1/t", client) == .allow)
         #expect(Self.decide(.subscribe, "#", client) == .allow)
         #expect(Self.decide(.read, "s2/cmd/a", client) == .allow)
@@ -79,10 +81,13 @@ import Testing
     @Test func aConnectedTokenClientGoesWhenRevokedOrExpired() {
         let client = Self.client(disconnectAt: Self.now + 600)
         #expect(ClientStanding.disconnectReason(client, sessions: Self.sessions(), now: Self.now) == nil)
-        let revoked = Self.sessions(tokens: TokenSnapshot(revocations: [TokenRevocation(tokenID: "jti-1", revokedAt: 1)]))
+        let revoked = Self.sessions(
+            tokens: TokenSnapshot(revocations: [TokenRevocation(tokenID: "jti-1", revokedAt: 1)]))
         #expect(ClientStanding.disconnectReason(client, sessions: revoked, now: Self.now) == .tokenRevoked("jti-1"))
         let device = Self.sessions(
-            tokens: TokenSnapshot(deviceRevocations: [DeviceRevocation(sessionID: "s1", device: "dev1", revokedAt: Self.now)]))
+            tokens: TokenSnapshot(deviceRevocations: [
+                DeviceRevocation(sessionID: "s1", device: "dev1", revokedAt: Self.now)
+            ]))
         #expect(ClientStanding.disconnectReason(client, sessions: device, now: Self.now) == .deviceRevoked)
         #expect(ClientStanding.disconnectReason(client, sessions: Self.sessions(), now: Self.now + 599) == nil)
         #expect(
@@ -104,9 +109,11 @@ import Testing
         let client = AuthenticatedClient(
             sessionID: "", username: "conductor", clientID: "cond", role: "service", topicRoot: "",
             rules: ClientRules(denies: [], grants: [], profile: "operator token op", role: "service"),
-            token: TokenGrant(tokenID: "op", issuedAt: 0, expiresAt: Self.now + 60, disconnectAt: nil, isOperator: true))
+            token: TokenGrant(tokenID: "op", issuedAt: 0, expiresAt: Self.now + 60, disconnectAt: nil, isOperator: true)
+        )
         #expect(
-            ClientStanding.disconnectReason(client, sessions: Self.sessions(tokens: TokenSnapshot(operatorTokens: [record])), now: Self.now)
+            ClientStanding.disconnectReason(
+                client, sessions: Self.sessions(tokens: TokenSnapshot(operatorTokens: [record])), now: Self.now)
                 == nil)
         #expect(
             ClientStanding.disconnectReason(client, sessions: Self.sessions(), now: Self.now)

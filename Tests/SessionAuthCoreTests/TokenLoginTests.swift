@@ -83,13 +83,17 @@ struct FixedVerifier: TokenVerifying {
 
     @Test func claimsThePluginNeedsAreRequired() {
         #expect(Self.login(claims: Self.claims(jti: nil)) == .failure(.tokenWithoutID))
-        #expect(Self.login(username: Self.token, password: nil, claims: Self.claims(sub: nil)) == .failure(.tokenWithoutSubject))
+        #expect(
+            Self.login(username: Self.token, password: nil, claims: Self.claims(sub: nil))
+                == .failure(.tokenWithoutSubject))
     }
 
     /// `sub` becomes %u in topic rules: a `/` or wildcard in it would reach another device's subtree.
     @Test(arguments: ["a/b", "+", "#", "", "dév"])
     func aSubjectOutsideTheAlphabetIsRefused(subject: String) {
-        guard case .failure(.badTokenSubject) = Self.login(username: Self.token, password: nil, claims: Self.claims(sub: subject))
+        guard
+            case .failure(.badTokenSubject) = Self.login(
+                username: Self.token, password: nil, claims: Self.claims(sub: subject))
         else {
             Issue.record("sub \(subject) was not refused as a bad subject")
             return
@@ -172,7 +176,8 @@ struct FixedVerifier: TokenVerifying {
         tokenID: "op-1", sessionID: nil, device: "conductor", role: "service", issuedAt: Fixtures.now - 60,
         expiresAt: Fixtures.now + 3_600,
         rules: [
-            ProfileRule(profile: IssuedToken.rulesName(tokenID: "op-1"), role: "service", access: .read, pattern: "+/dt/#")
+            ProfileRule(
+                profile: IssuedToken.rulesName(tokenID: "op-1"), role: "service", access: .read, pattern: "+/dt/#")
         ])
 
     static func operatorClaims(sub: String = "conductor", role: String = "service", jti: String = "op-1")
