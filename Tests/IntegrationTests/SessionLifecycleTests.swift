@@ -41,7 +41,7 @@ extension IntegrationSuite {
             #expect(survivor.waitForMessage(on: "\(staying.id)/still")?.payload == "here")
             #expect(
                 broker.log.contains(
-                    "disconnecting client 'closing-sensor1' (sensor1): session '\(closing.id)' is no longer open"))
+                    "disconnecting client 'closing-sensor1' (sensor1): session '\(closing.id)' is closed"))
             #expect(!broker.log.contains("disconnecting client 'staying-sensor1'"))
         }
 
