@@ -35,6 +35,7 @@ run: build
 # started on a free loopback port with $(PLUGIN).
 test: build
 	SESSION_AUTH_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(SWIFT) test
+	SWIFTC="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/swiftc" scripts/fuzz.sh 10
 
 # Micro-benchmarks; results and the command that produced them go in docs/PERFORMANCE.md.
 bench: deps

@@ -4,7 +4,7 @@ import Foundation
 /// in a temporary folder of its own. Stop it with `stop()` (or let it go out of scope).
 final class Broker {
     let directory: URL
-    let port: Int
+    private(set) var port: Int
     let databasePath: String
     let logPath: String
     private var process: SpawnedProcess?
@@ -26,33 +26,43 @@ final class Broker {
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory.path)
         databasePath = installed?.databasePath ?? directory.appendingPathComponent("sessions.db").path
         logPath = directory.appendingPathComponent("broker.log").path
-        port = try FreePort.find()
+        port = 0
         if initialiseStore { try SessionCtl(databasePath: databasePath).initialise() }
 
         let pluginKeyword = legacyAuthPlugin ? "auth_plugin" : "plugin"
         let optionPrefix = legacyAuthPlugin ? "auth_opt_" : "plugin_opt_"
-        var config = """
-            per_listener_settings false
-            listener \(port) 127.0.0.1
-            allow_anonymous false
-            persistence false
-            user \(installed?.user ?? NSUserName())
-            log_dest file \(logPath)
-            log_type all
-            \(pluginKeyword) \(try installed?.plugin ?? BuildArtifacts.plugin)
-            \(optionPrefix)db_path \(databasePath)
-
-            """
-        for (key, value) in options { config += "\(optionPrefix)\(key) \(value)\n" }
-        // The public keys `sessionctl init` made beside the store, as its printed config says.
-        if sessionctlKeys { config += "\(optionPrefix)jwt_keys \(keysPath)\n" }
         let configPath = directory.appendingPathComponent("mosquitto.conf").path
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        // The port is free when chosen but may be taken before mosquitto binds it (another test's client
+        // got it as its ephemeral port): a broker that exits at once is started again on another port.
+        for attempt in 1...3 {
+            port = try FreePort.find()
+            var config = """
+                per_listener_settings false
+                listener \(port) 127.0.0.1
+                allow_anonymous false
+                persistence false
+                user \(installed?.user ?? NSUserName())
+                log_dest file \(logPath)
+                log_type all
+                \(pluginKeyword) \(try installed?.plugin ?? BuildArtifacts.plugin)
+                \(optionPrefix)db_path \(databasePath)
 
-        process = try SpawnedProcess("/usr/sbin/mosquitto", ["-c", configPath], outputDirectory: directory)
-        guard waitUntilListening(timeout: 10) else {
-            stop()
-            throw HarnessError("mosquitto did not start on port \(port); its log:\n\(log)")
+                """
+            for (key, value) in options { config += "\(optionPrefix)\(key) \(value)\n" }
+            // The public keys `sessionctl init` made beside the store, as its printed config says.
+            if sessionctlKeys { config += "\(optionPrefix)jwt_keys \(keysPath)\n" }
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+            let spawned = try SpawnedProcess("/usr/sbin/mosquitto", ["-c", configPath], outputDirectory: directory)
+            process = spawned
+            if waitUntilListening(timeout: 10) { return }
+            let output = spawned.stderr
+            let exitedAtOnce = !spawned.isRunning
+            spawned.stop()
+            if attempt == 3 || !exitedAtOnce {
+                stop()
+                throw HarnessError("mosquitto did not start on port \(port); its log:\n\(log)\n\(output)")
+            }
         }
     }
 

@@ -25,7 +25,7 @@ extension IntegrationSuite {
                 ("\(session.id):\(wrongPin)", "wrong pin for session '\(session.id)'", "wrong pin"),
                 ("nosuchid:\(session.pin)", "no session 'nosuchid'", "unknown session"),
                 (closed.password, "session '\(closed.id)' is closed", "closed session"),
-                (session.id, "password is not of the form SESSIONID:PIN", "no pin"),
+                (session.id, "password is neither SESSIONID:PIN nor a token", "no pin"),
             ]
             for (index, (password, logged, what)) in cases.enumerated() {
                 let v311 = broker.client("dev\(index)")
