@@ -197,6 +197,42 @@ extension IntegrationSuite {
             #expect(broker.client("after-hup").connect(username: "dev1", password: token) == 0)
         }
 
+        /// `publ` / `subs` claims (mosquitto-jwt-auth's format) narrow the session's rules, never widen them.
+        @Test func publAndSubsClaimsOnlyNarrow() throws {
+            let issuer = try IndependentIssuer()
+            let broker = try Self.broker(issuer)
+            defer { broker.stop() }
+            let created = try broker.sessionctl.createSession()
+            let s = created.id
+            let other = try broker.sessionctl.createSession().id
+            let narrowed = try issuer.token(
+                IndependentIssuer.claims(
+                    sub: "dev1", sid: s,
+                    extra: ["publ": ["\(s)/out/#", "\(other)/#"], "subs": ["\(s)/in/#", "$SYS/#"]]))
+            let device = broker.client("narrow")
+            #expect(device.connect(username: "dev1", password: narrowed) == 0)
+            #expect(device.subscribe("\(s)/in/#") == 1)
+            #expect(device.subscribe("\(s)/#") == subscriptionRefused, "subs must narrow the open profile")
+            #expect(device.subscribe("$SYS/#") == subscriptionRefused, "subs must not widen")
+            #expect(device.subscribe("\(other)/#") == subscriptionRefused)
+
+            let watcher = broker.client("watcher")
+            #expect(watcher.connect(username: "w", password: created.password) == 0)
+            #expect(watcher.subscribe("\(s)/#") == 1)
+            #expect(device.publish("\(s)/out/a", "allowed").map(isAccepted) == true)
+            #expect(watcher.waitForMessage(on: "\(s)/out/a")?.payload == "allowed")
+            #expect(device.publish("\(s)/elsewhere", "narrowed away").map(isAccepted) == true)
+            #expect(watcher.publish("\(s)/in/x", "to device").map(isAccepted) == true)
+            #expect(device.waitForMessage(on: "\(s)/in/x")?.payload == "to device")
+            #expect(device.publish("\(other)/x", "widened?").map(isAccepted) == true)
+            #expect(watcher.receivedMessages().allSatisfy { $0.topic != "\(s)/elsewhere" })
+            #expect(broker.log.contains("denied write '\(other)/x' to client 'narrow' of session '\(s)': outside"))
+            #expect(
+                broker.log.contains(
+                    "denied write '\(s)/elsewhere' to client 'narrow' of session '\(s)': not within the token's 'publ' claim"
+                ))
+        }
+
         @Test func aBadKeyFileStopsTheBrokerAtStart() throws {
             let missing = try Broker.startExpectingFailure(options: [("jwt_keys", "/nonexistent/jwks.json")])
             #expect(missing.status != 0)
@@ -212,6 +248,13 @@ extension IntegrationSuite {
             ])
             #expect(badOption.status != 0)
             #expect(badOption.log.contains("jwt_algorithms"))
+            // An HMAC secret shorter than its hash (16 bytes for HS256) is refused at start, not used.
+            let shortSecret = issuer.directory.appendingPathComponent("short.json")
+            try Data(#"{"keys":[{"kty":"oct","kid":"short","alg":"HS256","k":"AAAAAAAAAAAAAAAAAAAAAA"}]}"#.utf8)
+                .write(to: shortSecret)
+            let short = try Broker.startExpectingFailure(options: [("jwt_keys", shortSecret.path)])
+            #expect(short.status != 0)
+            #expect(short.log.contains("jwt_keys:") && short.log.contains("refusing to start"), "\(short.log)")
         }
 
         private static func replace(_ path: String, with contents: Data) throws {
