@@ -32,7 +32,8 @@ enum BrokerCallbacks {
                     return MOSQ_ERR_AUTH.rawValue
                 }
             }
-            BrokerLog.debug(
+            state.metrics.loginAllowed(byToken: admitted.token != nil)
+            BrokerLog.info(
                 "allowed client '\(admitted.clientID)' as '\(admitted.username)' "
                     + (admitted.isOperator ? "with an operator token" : "in session '\(admitted.sessionID)'")
                     + (admitted.token == nil ? "" : " (token)"))
@@ -40,9 +41,11 @@ enum BrokerCallbacks {
         case .failure(let refusal):
             let who = describe(clientID: clientID, address: mosquitto_client_address(client), state: state)
             if refusal.isForeign && state.options.unknownUsers == .defer {
-                BrokerLog.debug("deferring \(who) to other plugins: \(refusal)")
+                state.metrics.loginDeferred()
+                BrokerLog.info("deferring \(who) to other plugins: \(refusal)")
                 return MOSQ_ERR_PLUGIN_DEFER.rawValue
             }
+            state.metrics.loginRefused(refusal)
             BrokerLog.notice("refused \(who): \(refusal)")
             return MOSQ_ERR_AUTH.rawValue
         }
@@ -57,14 +60,20 @@ enum BrokerCallbacks {
         let topic = String(cString: topicPointer)
         guard let member = state.client(connectionID(client)) else {
             if state.options.unknownUsers == .defer { return MOSQ_ERR_PLUGIN_DEFER.rawValue }
+            state.metrics.aclDecided(allowed: false)
             let who = describe(clientID: bytes(mosquitto_client_id(client)) ?? [], address: nil, state: state)
             BrokerLog.notice("denied \(kind.rawValue) '\(LogText.topic(topic))' to \(who): not a session member")
             return MOSQ_ERR_ACL_DENIED.rawValue
         }
         switch state.decide(kind, topic: topic, client: member, nowSeconds: Clock.nowMilliseconds() / 1000) {
         case .allow:
+            state.metrics.aclDecided(allowed: true)
+            BrokerLog.debug(
+                "allowed \(kind.rawValue) '\(LogText.topic(topic))' to client '\(member.clientID)' of session "
+                    + "'\(member.sessionID)'")
             return MOSQ_ERR_SUCCESS.rawValue
         case .deny(let denial):
+            state.metrics.aclDecided(allowed: false)
             BrokerLog.notice(
                 "denied \(kind.rawValue) '\(LogText.topic(topic))' to client '\(member.clientID)' "
                     + "of session '\(member.sessionID)': \(denial)")
@@ -74,7 +83,9 @@ enum BrokerCallbacks {
 
     static let tick: MOSQ_FUNC_generic_callback = { _, _, userdata in
         guard let state = PluginInstance.state(userdata) else { return MOSQ_ERR_SUCCESS.rawValue }
-        for eviction in state.tick(nowMilliseconds: Clock.nowMilliseconds()) {
+        let now = Clock.nowMilliseconds()
+        for eviction in state.tick(nowMilliseconds: now) {
+            state.metrics.kicked()
             let evicted = eviction.client
             // with_will false: the will of a client whose session ended must not be published.
             let rc = mosquitto_kick_client_by_clientid(evicted.clientID, false)
@@ -82,7 +93,20 @@ enum BrokerCallbacks {
                 "disconnecting client '\(evicted.clientID)' (\(evicted.username)): \(eviction.reason)"
                     + (rc == MOSQ_ERR_SUCCESS.rawValue ? "" : " (kick returned \(rc))"))
         }
+        if let counters = state.metricsDue(nowMilliseconds: now) { publish(counters) }
         return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    /// Retained, QoS 0, like the broker's own `$SYS` tree: who may read it is the broker's ACL's say
+    /// (session members never may: `$` topics are outside every session).
+    private static func publish(_ counters: [(topic: String, value: Int)]) {
+        for (topic, value) in counters {
+            let payload = Array(String(value).utf8)
+            _ = payload.withUnsafeBytes { bytes in
+                mosquitto_broker_publish_copy(
+                    nil, PluginMetrics.topicPrefix + topic, Int32(bytes.count), bytes.baseAddress, 0, true, nil)
+            }
+        }
     }
 
     /// SIGHUP. Mosquitto 2.0 stops at the first reload callback that returns anything but DEFER,
@@ -98,7 +122,7 @@ enum BrokerCallbacks {
             let client = event.client
         else { return MOSQ_ERR_SUCCESS.rawValue }
         if let gone = state.disconnected(connectionID(client)) {
-            BrokerLog.debug("client '\(gone.clientID)' of session '\(gone.sessionID)' disconnected")
+            BrokerLog.info("client '\(gone.clientID)' of session '\(gone.sessionID)' disconnected")
         }
         return MOSQ_ERR_SUCCESS.rawValue
     }

@@ -5,15 +5,24 @@ import SessionAuthCore
 enum BrokerLog {
     static let prefix = "session-auth: "
 
-    static func error(_ message: String) { write(Int32(MOSQ_LOG_ERR), message) }
-    static func warning(_ message: String) { write(Int32(MOSQ_LOG_WARNING), message) }
-    static func notice(_ message: String) { write(Int32(MOSQ_LOG_NOTICE), message) }
-    static func info(_ message: String) { write(Int32(MOSQ_LOG_INFO), message) }
-    static func debug(_ message: String) { write(Int32(MOSQ_LOG_DEBUG), message) }
+    /// `log_level`. One value for the process: with `per_listener_settings true` the last listener's
+    /// option wins (the broker's own `log_type` is global too).
+    nonisolated(unsafe) static var level = LogLevel.info
 
-    private static func write(_ level: Int32, _ message: String) {
-        session_auth_log(level, prefix + LogText.escaped(message))
+    static func error(_ message: @autoclosure () -> String) { write(.error, Int32(MOSQ_LOG_ERR), message) }
+    static func warning(_ message: @autoclosure () -> String) { write(.warning, Int32(MOSQ_LOG_WARNING), message) }
+    static func notice(_ message: @autoclosure () -> String) { write(.notice, Int32(MOSQ_LOG_NOTICE), message) }
+    static func info(_ message: @autoclosure () -> String) { write(.info, Int32(MOSQ_LOG_INFO), message) }
+    /// The message is not even built unless `log_level debug`: ACL allows log here, once per message.
+    static func debug(_ message: @autoclosure () -> String) { write(.debug, Int32(MOSQ_LOG_DEBUG), message) }
+
+    static var isDebugEnabled: Bool { level >= .debug }
+
+    private static func write(_ messageLevel: LogLevel, _ brokerLevel: Int32, _ message: () -> String) {
+        guard messageLevel <= level else { return }
+        session_auth_log(brokerLevel, prefix + LogText.escaped(message()))
     }
+
 }
 
 /// Makes client-supplied text (topics) safe to put in one log line.

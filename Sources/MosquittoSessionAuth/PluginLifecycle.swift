@@ -26,6 +26,7 @@ enum PluginLifecycle {
             BrokerLog.error("\(error)")
             return MOSQ_ERR_INVAL.rawValue
         }
+        BrokerLog.level = parsed.logLevel
         var tokenKeys: TokenKeys? = nil
         if let path = parsed.jwtKeys {
             do { tokenKeys = try TokenKeys(options: parsed, path: path) } catch {

@@ -22,6 +22,9 @@ final class PluginState {
     /// Clients evicted since the last tick, waiting to be disconnected by it.
     private var pendingKicks: [ClientRegistry.Eviction] = []
     private(set) var tickCount = 0
+    /// The `$SYS` counters; the callbacks count what they decide.
+    var metrics = PluginMetrics()
+    private var lastMetricsPublished: Int64?
     let startedAtMilliseconds: Int64
 
     init(options: PluginOptions, tokenKeys: TokenKeys?, nowMilliseconds: Int64) {
@@ -49,6 +52,7 @@ final class PluginState {
             result = login(attempt, now: now)
         }
         if case .failure(.wrongPin(let sessionID)) = result, pinLockout.recordFailure(sessionID, now: now) {
+            metrics.lockedOut()
             let settings = pinLockout.settings
             BrokerLog.warning(
                 "pin login to session '\(sessionID)' locked for \(settings.lockSeconds) s after "
@@ -72,7 +76,22 @@ final class PluginState {
 
     /// SIGHUP (MOSQ_EVT_RELOAD): keys are read again; a bad file leaves the old ones in force.
     func reload() {
-        tokenKeys?.reloadNow()
+        if tokenKeys?.reloadNow() == true { metrics.keysReloaded() }
+    }
+
+    /// The counters to publish under `$SYS` when `sys_interval` has passed since the last time, else nil.
+    func metricsDue(nowMilliseconds: Int64) -> [(topic: String, value: Int)]? {
+        guard options.sysInterval > 0 else { return nil }
+        if let last = lastMetricsPublished, nowMilliseconds >= last,
+            nowMilliseconds - last < options.sysInterval * 1000
+        {
+            return nil
+        }
+        lastMetricsPublished = nowMilliseconds
+        let now = nowMilliseconds / 1000
+        // Every sys_interval, not per message: a pass over the sessions is affordable here.
+        let open = sessions.sessions.values.reduce(0) { $0 + ($1.status(at: now) == .open ? 1 : 0) }
+        return metrics.entries(sessionsOpen: open, clientsConnected: registry.count)
     }
 
     func client(_ connection: ConnectionID) -> AuthenticatedClient? {
@@ -95,7 +114,7 @@ final class PluginState {
         tickCount += 1
         registry.forgetDeparted()
         refreshIfDue(nowMilliseconds: nowMilliseconds)
-        tokenKeys?.reloadIfChanged(nowMilliseconds: nowMilliseconds)
+        if tokenKeys?.reloadIfChanged(nowMilliseconds: nowMilliseconds) == true { metrics.keysReloaded() }
         // Expiry needs no store change: sweep once a second too.
         let second = nowMilliseconds / 1000
         if second != lastSweepSecond {
@@ -129,6 +148,7 @@ final class PluginState {
     private func refresh(nowMilliseconds: Int64) -> Bool {
         lastRefresh = nowMilliseconds
         guard let update = store.update(after: sessions, nowMilliseconds: nowMilliseconds) else { return false }
+        metrics.storeReloaded()
         let tokens = update.tokens
         let now = nowMilliseconds / 1000
         // Connections that may no longer stay are forgotten at once (from here on their ACL checks fail

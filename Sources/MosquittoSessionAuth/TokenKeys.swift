@@ -30,33 +30,38 @@ final class TokenKeys {
 
     var keyCount: Int { verifier.keys.count }
 
-    /// Re-reads the file if it changed since it was loaded; at most once a second.
-    func reloadIfChanged(nowMilliseconds: Int64) {
+    /// Re-reads the file if it changed since it was loaded; at most once a second. True when new keys
+    /// are in force.
+    @discardableResult
+    func reloadIfChanged(nowMilliseconds: Int64) -> Bool {
         if let lastCheck, nowMilliseconds >= lastCheck, nowMilliseconds - lastCheck < Self.checkIntervalMilliseconds {
-            return
+            return false
         }
         lastCheck = nowMilliseconds
         let stamp = FileStamp(path: path)
-        guard stamp != loadedStamp else { return }
-        reload(because: stamp == nil ? "it was removed" : "it changed", stamp: stamp)
+        guard stamp != loadedStamp else { return false }
+        return reload(because: stamp == nil ? "it was removed" : "it changed", stamp: stamp)
     }
 
     /// SIGHUP: read the file again whether or not it looks changed.
-    func reloadNow() {
+    @discardableResult
+    func reloadNow() -> Bool {
         reload(because: "the broker was asked to reload", stamp: FileStamp(path: path))
     }
 
-    private func reload(because reason: String, stamp: FileStamp?) {
+    private func reload(because reason: String, stamp: FileStamp?) -> Bool {
         // Remember the stamp even on failure: the same bad file is reported once, not every second.
         loadedStamp = stamp
         do {
             verifier = try Self.load(path: path, options: options)
             reportedProblem = nil
             BrokerLog.notice("re-read jwt_keys \(path) (\(reason)): \(verifier.keys.count) keys")
+            return true
         } catch {
             let problem = "jwt_keys: \(error); keeping the \(verifier.keys.count) keys loaded before"
             if problem != reportedProblem { BrokerLog.warning(problem) }
             reportedProblem = problem
+            return false
         }
     }
 

@@ -18,6 +18,10 @@ public struct PluginOptions: Equatable, Sendable {
     public var jwtAudience: String?
     public var jwtLeeway: Int64 = 0
     public var disconnectOnExpiry = true
+    /// The most detailed log lines written (`log_level`); the broker's `log_type` filters as well.
+    public var logLevel = LogLevel.info
+    /// Seconds between publications of the counters under `$SYS/broker/plugin/session-auth/`; 0: never.
+    public var sysInterval: Int64 = 10
 
     public init() {}
 
@@ -71,6 +75,10 @@ public struct PluginOptions: Equatable, Sendable {
             jwtLeeway = try Self.duration(key, value, atMost: ClaimsPolicy.leewayRange.upperBound)
         case "disconnect_on_expiry":
             disconnectOnExpiry = try Self.boolean(key, value)
+        case "log_level":
+            logLevel = try Self.choice(key, value, LogLevel.self)
+        case "sys_interval":
+            sysInterval = try Self.wholeNumber(key, value, in: 0...86_400)
         default:
             throw .unknown(option: key)
         }
@@ -147,4 +155,22 @@ public enum UnknownUsers: String, Sendable, Equatable, CaseIterable {
     case deny
     /// Leave them to the broker's other plugins (MOSQ_ERR_PLUGIN_DEFER).
     case `defer`
+}
+
+/// How much the plugin logs (option `log_level`). Refusals and denials are `notice`, logins and
+/// disconnects `info`, each allowed ACL decision `debug`. No level ever shows a pin, a token or a key.
+public enum LogLevel: String, Sendable, Equatable, CaseIterable, Comparable {
+    case error, warning, notice, info, debug
+
+    private var rank: Int {
+        switch self {
+        case .error: return 0
+        case .warning: return 1
+        case .notice: return 2
+        case .info: return 3
+        case .debug: return 4
+        }
+    }
+
+    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rank < rhs.rank }
 }

@@ -32,6 +32,12 @@ static int kick_count;
 static char *log_lines[MAX_LOG_LINES];
 static int log_count;
 
+#define MAX_PUBLISHES 1024
+static char *published_topics[MAX_PUBLISHES];
+static char *published_payloads[MAX_PUBLISHES];
+static int publish_count;
+
+
 struct mosquitto *stub_client_new(const char *client_id, const char *address) {
     struct mosquitto *client = calloc(1, sizeof(struct mosquitto));
     snprintf(client->id, sizeof(client->id), "%s", client_id);
@@ -46,6 +52,11 @@ void stub_reset(void) {
     kick_count = 0;
     for (int i = 0; i < log_count; i++) free(log_lines[i]);
     log_count = 0;
+    for (int i = 0; i < publish_count; i++) {
+        free(published_topics[i]);
+        free(published_payloads[i]);
+    }
+    publish_count = 0;
 }
 
 static int invoke(int event, void *event_data) {
@@ -137,6 +148,21 @@ void mosquitto_log_printf(int level, const char *fmt, ...) {
 
 const char *mosquitto_client_id(const struct mosquitto *client) { return client ? client->id : NULL; }
 const char *mosquitto_client_address(const struct mosquitto *client) { return client ? client->address : NULL; }
+
+int mosquitto_broker_publish_copy(const char *clientid, const char *topic, int payloadlen, const void *payload,
+                                  int qos, bool retain, mosquitto_property *properties) {
+    (void)clientid; (void)qos; (void)retain; (void)properties;
+    if (publish_count < MAX_PUBLISHES) {
+        published_topics[publish_count] = strdup(topic);
+        published_payloads[publish_count] = strndup(payload, (size_t)payloadlen);
+        publish_count++;
+    }
+    return MOSQ_ERR_SUCCESS;
+}
+
+int stub_publish_count(void) { return publish_count; }
+const char *stub_published_topic(int index) { return index < publish_count ? published_topics[index] : NULL; }
+const char *stub_published_payload(int index) { return index < publish_count ? published_payloads[index] : NULL; }
 
 int mosquitto_set_username(struct mosquitto *client, const char *username) {
     if (!client) return MOSQ_ERR_INVAL;

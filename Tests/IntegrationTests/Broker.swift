@@ -18,7 +18,8 @@ final class Broker {
     ///     switches to it when started as root, as Debian's service does).
     init(
         options: [(String, String)] = [], legacyAuthPlugin: Bool = false, initialiseStore: Bool = true,
-        installed: (plugin: String, databasePath: String, user: String)? = nil, sessionctlKeys: Bool = false
+        installed: (plugin: String, databasePath: String, user: String)? = nil, sessionctlKeys: Bool = false,
+        extraConfig: String = ""
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,6 +52,7 @@ final class Broker {
             for (key, value) in options { config += "\(optionPrefix)\(key) \(value)\n" }
             // The public keys `sessionctl init` made beside the store, as its printed config says.
             if sessionctlKeys { config += "\(optionPrefix)jwt_keys \(keysPath)\n" }
+            config += extraConfig
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
 
             let spawned = try SpawnedProcess("/usr/sbin/mosquitto", ["-c", configPath], outputDirectory: directory)
@@ -93,6 +95,7 @@ final class Broker {
 
     func stop() {
         process?.stop()
+        IssuedSecrets.check(log: log, of: "the broker on port \(port)")
         for child in children { child.stop() }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -27,7 +27,9 @@ final class IndependentIssuer {
         var request: [String: Any] = ["alg": algorithm, "claims": claims]
         if let kid { request["kid"] = kid }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
-        return try run(["sign", json]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try run(["sign", json]).trimmingCharacters(in: .whitespacesAndNewlines)
+        IssuedSecrets.token(token)
+        return token
     }
 
     /// The kid this issuer gave its key for `algorithm`.

@@ -22,12 +22,14 @@ extension IntegrationSuite {
             let plugin = root.path + "/usr/lib/x86_64-linux-gnu/mosquitto_session_auth.so"
             let sessionctl = root.path + "/usr/bin/sessionctl"
             let storeFolder = root.path + "/var/lib/mosquitto-session-auth"
-            for path in [plugin, sessionctl, root.path + "/etc/mosquitto/conf.d/session-auth.conf.example",
-                root.path + "/usr/share/bash-completion/completions/sessionctl"]
-            {
+            for path in [
+                plugin, sessionctl, root.path + "/etc/mosquitto/conf.d/session-auth.conf.example",
+                root.path + "/usr/share/bash-completion/completions/sessionctl",
+            ] {
                 #expect(FileManager.default.fileExists(atPath: path), "\(path) was not installed")
             }
-            let example = try String(contentsOfFile: root.path + "/etc/mosquitto/conf.d/session-auth.conf.example", encoding: .utf8)
+            let example = try String(
+                contentsOfFile: root.path + "/etc/mosquitto/conf.d/session-auth.conf.example", encoding: .utf8)
             #expect(example.contains("plugin /usr/lib/x86_64-linux-gnu/mosquitto_session_auth.so"))
             #expect(example.contains("plugin_opt_db_path /var/lib/mosquitto-session-auth/sessions.db"))
             let folder = try FileManager.default.attributesOfItem(atPath: storeFolder)
@@ -37,7 +39,8 @@ extension IntegrationSuite {
             let database = storeFolder + "/sessions.db"
             #expect(try Subprocess.run(sessionctl, ["init", "--db", database]).status == 0)
             let created = try Subprocess.run(sessionctl, ["create", "--db", database, "--json"])
-            let session = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+            let session = try #require(
+                try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
             let password = "\(session["id"] as? String ?? ""):\(session["pin"] as? String ?? "")"
             let runAs = NSUserName() == "root" ? "mosquitto" : NSUserName()
             let broker = try Broker(installed: (plugin, database, runAs))
@@ -49,7 +52,8 @@ extension IntegrationSuite {
 
             let removed = try make("uninstall")
             #expect(removed.status == 0, "\(removed.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: plugin) && !FileManager.default.fileExists(atPath: sessionctl))
+            #expect(
+                !FileManager.default.fileExists(atPath: plugin) && !FileManager.default.fileExists(atPath: sessionctl))
             #expect(FileManager.default.fileExists(atPath: database), "uninstall must keep the operator's store")
         }
     }

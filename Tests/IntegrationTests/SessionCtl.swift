@@ -32,6 +32,7 @@ struct SessionCtl {
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
             let id = object["id"] as? String, let pin = object["pin"] as? String
         else { throw HarnessError("sessionctl create failed: \(result.status) \(result.stdout) \(result.stderr)") }
+        IssuedSecrets.pin(pin)
         return CreatedSession(id: id, pin: pin)
     }
 

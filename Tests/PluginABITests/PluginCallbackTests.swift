@@ -35,7 +35,8 @@ extension PluginABISuite {
             let device = plugin.client("dev")
             #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
             let long = String(repeating: "x", count: 5_000)
-            #expect(stub_acl_check(device, "evil\n1700000000: session-auth: allowed\u{1b}[2J", MOSQ_ACL_WRITE) == aclDenied)
+            #expect(
+                stub_acl_check(device, "evil\n1700000000: session-auth: allowed\u{1b}[2J", MOSQ_ACL_WRITE) == aclDenied)
             #expect(stub_acl_check(device, long, MOSQ_ACL_WRITE) == aclDenied)
             let denials = plugin.logLines.filter { $0.contains("denied write") }
             #expect(denials.count == 2)

@@ -146,3 +146,36 @@ import Testing
                 "unknown option 'foo' (plugin_opt_foo / auth_opt_foo)"))
     }
 }
+
+@Suite struct LogLevelAndSysIntervalOptionTests {
+    @Test func defaults() throws {
+        let options = try PluginOptions([])
+        #expect(options.logLevel == .info)
+        #expect(options.sysInterval == 10)
+    }
+
+    @Test func valuesAreParsedAndBadOnesRefused() throws {
+        let options = try PluginOptions([("log_level", "debug"), ("sys_interval", "0")])
+        #expect(options.logLevel == .debug)
+        #expect(options.sysInterval == 0)
+        #expect(LogLevel.notice < LogLevel.info && LogLevel.error < LogLevel.warning)
+        for (key, value) in [
+            ("log_level", "verbose"), ("log_level", "DEBUG"), ("sys_interval", "-1"), ("sys_interval", "86401"),
+        ] {
+            #expect(throws: OptionError.self) { try PluginOptions([(key, value)]) }
+        }
+    }
+
+    /// Every refusal maps to a published counter name.
+    @Test func everyRefusalHasAPublishedCounter() {
+        let refusals: [LoginRefusal] = [
+            .missingUsername, .missingPassword, .unrecognisedPassword, .pinLoginDisabled, .badUsername(.empty),
+            .clientIDNotBound(.username), .unknownSession("s"), .sessionNotOpen("s", .closed), .unreadablePinHash("s"),
+            .wrongPin("s"), .pinLoginLocked("s"), .storeUnavailable, .unknownProfile(session: "s", profile: "p"),
+            .tokenLoginNotConfigured, .badToken(.badSignature), .tokenWithoutID, .tokenWithoutSubject,
+            .usernameNotTokenSubject, .tokenRevoked("j"), .deviceRevoked(session: "s", device: "d"),
+            .roleHasNoRules(profile: "p", role: "r"), .unknownOperatorToken("j"), .operatorTokenMismatch("j"),
+        ]
+        for refusal in refusals { #expect(LoginRefusal.metricNames.contains(refusal.metricName), "\(refusal)") }
+    }
+}

@@ -31,5 +31,10 @@ bool stub_kicked_with_will(int index);
 int stub_log_count(void);
 const char *stub_log_line(int index);
 
+/* What the plugin published with mosquitto_broker_publish_copy, in order. */
+int stub_publish_count(void);
+const char *stub_published_topic(int index);
+const char *stub_published_payload(int index);
+
 void stub_reset(void);
 #endif
