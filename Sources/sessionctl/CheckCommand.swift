@@ -9,7 +9,7 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Say whether the plugin would allow a client an action on a topic, and which rule decides.",
         discussion: """
-            Runs the plugin's own login and access code on the store. Pass the plugin's options if they
+            Runs the plugin's own login and access code on the store. Pass the plugin's options if they \
             differ from the defaults (--topic-root, --clientid-policy, --max-identity-length, --pin-login).
             Example: sessionctl check --username sensor1 --clientid sensor1 --password k7m2q9xa:123456 \\
                        --topic k7m2q9xa/dt/a/sensor1/t --access write

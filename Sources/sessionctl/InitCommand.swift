@@ -9,7 +9,7 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create the session store (or bring an existing one up to date) and a signing key.",
         discussion: """
-            Also makes a signing key pair in the keys directory (see sessionctl keys) when it has none yet,
+            Also makes a signing key pair in the keys directory (see sessionctl keys) when it has none yet, \
             and prints the mosquitto.conf lines to add.
             Example: sessionctl init --db /var/lib/mosquitto-session-auth/sessions.db
             """

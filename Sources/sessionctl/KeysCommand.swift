@@ -8,11 +8,14 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys",
         abstract: "Manage the keys tokens are signed with, and the public JWKS the broker verifies them with.",
         discussion: """
-            The keys directory is --keys DIR, else $\(KeysLocation.environmentVariable), else the folder
-            'keys' beside the store file. It holds jwks.json (the public keys; point the plugin's
+            The keys directory is --keys DIR, else $\(KeysLocation.environmentVariable), else the folder \
+            'keys' beside the store file. It holds jwks.json (the public keys; point the plugin's \
             plugin_opt_jwt_keys at it) and private/ (mode 0700: the private keys and their manifest).
-            One key is active: new tokens are signed with it. Rotate to replace it; the old key stays
+
+            One key is active: new tokens are signed with it. Rotate to replace it; the old key stays \
             published until you retire it, so tokens it signed keep working until they expire.
+
+            Example: sessionctl keys rotate && sessionctl keys list
             """,
         subcommands: [KeysGenerate.self, KeysRotate.self, KeysRetire.self, KeysList.self, KeysExportJWKS.self]
     )
@@ -23,8 +26,8 @@ struct KeysGenerate: ParsableCommand {
         commandName: "generate",
         abstract: "Add a signing key; it becomes the active key and is published in jwks.json.",
         discussion: """
-            ES256 (P-256) is the default: small tokens, fast, supported everywhere. EdDSA is Ed25519;
-            RS*/PS* make 3072-bit RSA keys; HS* make a random secret, which puts the secret itself in
+            ES256 (P-256) is the default: small tokens, fast, supported everywhere. EdDSA is Ed25519; \
+            RS*/PS* make 3072-bit RSA keys; HS* make a random secret, which puts the secret itself in \
             jwks.json (it is then mode 0640 and must be readable by the broker only).
             Example: sessionctl keys generate --alg EdDSA
             """
@@ -86,7 +89,7 @@ struct KeysRotate: ParsableCommand {
         commandName: "rotate",
         abstract: "Replace the active key with a new one of the same algorithm; the old one stays published.",
         discussion: """
-            Tokens signed with the old key keep verifying until you retire it (sessionctl keys retire KID),
+            Tokens signed with the old key keep verifying until you retire it (sessionctl keys retire KID), \
             which you do once they have expired.
             Example: sessionctl keys rotate
             """
@@ -131,7 +134,7 @@ struct KeysRetire: ParsableCommand {
         commandName: "retire",
         abstract: "Unpublish a key and delete its private key: tokens it signed stop verifying.",
         discussion: """
-            The active key can be retired only while another key is published; the newest of those then
+            The active key can be retired only while another key is published; the newest of those then \
             becomes active. Rotate first to retire the only key.
             Example: sessionctl keys retire es256-20250101-Ab3_x9
             """
@@ -199,7 +202,7 @@ struct KeysExportJWKS: ParsableCommand {
         commandName: "export-jwks",
         abstract: "Print the public JWKS of the published keys (what jwks.json holds), or write it to a file.",
         discussion: """
-            For another verifier or a web server; the broker reads jwks.json itself. A JWKS with an HMAC
+            For another verifier or a web server; the broker reads jwks.json itself. A JWKS with an HMAC \
             key holds the secret: it is written 0640 and a warning is printed.
             Example: sessionctl keys export-jwks --output /srv/www/.well-known/jwks.json
             """

@@ -7,9 +7,11 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "List and edit profiles: the session types and their topic rules per role.",
         discussion: """
-            A rule gives a role read, write, readwrite or deny on a topic pattern relative to the
-            session's topic root, with placeholders %u (username), %c (client id), %s (session id) and
+            A rule gives a role read, write, readwrite or deny on a topic pattern relative to the \
+            session's topic root, with placeholders %u (username), %c (client id), %s (session id) and \
             %r (role). deny wins. Edits reach connected clients within a second.
+
+            Example: sessionctl profile show telemetry
             """,
         subcommands: [
             ProfileList.self, ProfileShow.self, ProfileCreate.self, ProfileDelete.self, ProfileAddRule.self,
