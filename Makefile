@@ -10,7 +10,7 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 PLUGIN_LINK_FLAGS := -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/scripts/plugin-exports.map -Xlinker -z -Xlinker nodelete
 
-.PHONY: all build deps run test bench fuzz fuzz-smoke install uninstall clean
+.PHONY: all build deps run test bench fuzz fuzz-smoke soak asan valgrind install uninstall deb clean
 
 all: build
 
@@ -55,6 +55,24 @@ fuzz:
 fuzz-smoke:
 	scripts/fuzz.sh 10
 
+# Churn and starvation against the real broker with build/'s plugin (Tools/Soak): SOAK_CYCLES
+# connect/auth/publish-subscribe/disconnect cycles on 4 threads while sessions are created and closed,
+# then 20 s of bad-login flood; every decision checked, the broker's RSS compared before and after.
+SOAK_CYCLES ?= 20000
+soak: build
+	$(SWIFT) build -c release --product soak
+	"$(RELEASE_BIN)/soak" --build-dir $(CURDIR)/$(BUILD_DIR) --cycles $(SOAK_CYCLES)
+
+# The integration suite with every test broker under AddressSanitizer (a debug plugin built with
+# -sanitize=address in .build-asan/, run from build-asan/) or valgrind's memcheck (build/'s plugin, run
+# from build-valgrind/); each fails on an error in the plugin. See scripts/asan-integration.sh and
+# scripts/valgrind-integration.sh.
+asan: build
+	PLUGIN_LINK_FLAGS="$(PLUGIN_LINK_FLAGS)" scripts/asan-integration.sh
+
+valgrind: build
+	scripts/valgrind-integration.sh
+
 # Installs build/'s files (building them only when missing): PREFIX (/usr/local) for sessionctl and
 # its completions, the plugin beside Mosquitto's own plugins, DESTDIR for staging. See scripts/install.sh.
 $(PLUGIN) $(CLI):
@@ -66,5 +84,11 @@ install: $(PLUGIN) $(CLI)
 uninstall:
 	@scripts/install.sh uninstall
 
+# A Debian package of build/'s files with dpkg-deb (no network): build/mosquitto-session-auth_$(VERSION)_amd64.deb,
+# depending on mosquitto and system libraries only. See scripts/make-deb.sh.
+VERSION ?= 0.1.0
+deb: $(PLUGIN) $(CLI)
+	@VERSION=$(VERSION) scripts/make-deb.sh
+
 clean:
-	rm -rf $(BUILD_DIR) .build .build-fuzz
+	rm -rf $(BUILD_DIR) .build .build-fuzz .build-asan build-asan build-valgrind

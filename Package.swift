@@ -53,6 +53,9 @@ let package = Package(
         .executableTarget(
             name: "token-bench", dependencies: ["SessionAuthCore", "SessionAuthCrypto", "TokenIssuing"],
             path: "Benchmarks/TokenBenchmark"),
+        // `make soak`: connect/auth/publish/disconnect churn and a bad-login flood against the real broker
+        // with build/'s plugin; every decision checked, the broker's memory measured before and after.
+        .executableTarget(name: "soak", dependencies: ["CMosquittoClient"], path: "Tools/Soak"),
 
         .testTarget(name: "SessionAuthCoreTests", dependencies: ["SessionAuthCore", "SessionAuthCrypto"]),
         .testTarget(

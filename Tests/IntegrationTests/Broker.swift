@@ -55,7 +55,9 @@ final class Broker {
             config += extraConfig
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
 
-            let spawned = try SpawnedProcess("/usr/sbin/mosquitto", ["-c", configPath], outputDirectory: directory)
+            let command = BrokerCommand.resolve(["-c", configPath])
+            let spawned = try SpawnedProcess(
+                command.executable, command.arguments, environment: command.environment, outputDirectory: directory)
             process = spawned
             if waitUntilListening(timeout: 10) { return }
             let output = spawned.stderr
@@ -86,7 +88,9 @@ final class Broker {
         for (key, value) in options { config += "plugin_opt_\(key) \(value)\n" }
         let configPath = directory.appendingPathComponent("mosquitto.conf").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let result = try Subprocess.run("/usr/sbin/mosquitto", ["-c", configPath], timeout: 10)
+        let command = BrokerCommand.resolve(["-c", configPath])
+        let result = try Subprocess.run(
+            command.executable, command.arguments, environment: command.environment, timeout: 10)
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return (result.status, log + result.stderr)
     }
@@ -159,5 +163,28 @@ final class Broker {
         ]
         if let clientID { arguments += ["-i", clientID] }
         return try Subprocess.run("/usr/bin/mosquitto_pub", arguments, timeout: 10)
+    }
+}
+
+/// How /usr/sbin/mosquitto is started, so that `make asan` and `make valgrind` run these same tests with
+/// the broker under a memory checker: SESSION_AUTH_BROKER_WRAPPER is a command prefix whose first word is
+/// an absolute path (`/usr/bin/valgrind --error-exitcode=99 ...`); SESSION_AUTH_BROKER_ENV holds
+/// whitespace-separated KEY=VALUE pairs added to the broker's environment only (LD_PRELOAD of the ASan
+/// runtime must not reach the test runner). Both unset: mosquitto as it is.
+enum BrokerCommand {
+    static func resolve(_ arguments: [String]) -> (
+        executable: String, arguments: [String], environment: [String: String]?
+    ) {
+        let environment = ProcessInfo.processInfo.environment
+        let wrapper = (environment["SESSION_AUTH_BROKER_WRAPPER"] ?? "").split(whereSeparator: \.isWhitespace)
+            .map(String.init)
+        var extra: [String: String] = [:]
+        for pair in (environment["SESSION_AUTH_BROKER_ENV"] ?? "").split(whereSeparator: \.isWhitespace) {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            extra[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        let command = wrapper + ["/usr/sbin/mosquitto"] + arguments
+        let merged = extra.isEmpty ? nil : environment.merging(extra) { _, new in new }
+        return (command[0], Array(command.dropFirst()), merged)
     }
 }
