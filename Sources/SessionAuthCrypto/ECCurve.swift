@@ -2,10 +2,10 @@ import COpenSSL
 import SessionAuthCore
 
 /// The two curves JWS uses for ECDSA (RFC 7518 §3.4): P-256 for ES256, P-384 for ES384.
-enum ECCurve {
+public enum ECCurve: Sendable {
     case p256, p384
 
-    init?(_ family: JWSAlgorithm.KeyFamily) {
+    public init?(_ family: JWSAlgorithm.KeyFamily) {
         switch family {
         case .ecP256: self = .p256
         case .ecP384: self = .p384
@@ -14,7 +14,7 @@ enum ECCurve {
     }
 
     /// The curve of an EC `EVP_PKEY`; any other curve (secp256k1, brainpool, …) is refused.
-    init(of pkey: OpaquePointer) throws(KeyError) {
+    public init(of pkey: OpaquePointer) throws(KeyError) {
         var buffer = [CChar](repeating: 0, count: 64)
         var length = 0
         let ok = buffer.withUnsafeMutableBufferPointer {
@@ -32,6 +32,14 @@ enum ECCurve {
         }
     }
 
+    /// RFC 7518 §6.2.1.1.
+    public var jwkName: String {
+        switch self {
+        case .p256: return "P-256"
+        case .p384: return "P-384"
+        }
+    }
+
     var family: JWSAlgorithm.KeyFamily {
         switch self {
         case .p256: return .ecP256
@@ -40,14 +48,15 @@ enum ECCurve {
     }
 
     /// OpenSSL's name for the group, as `EVP_PKEY_fromdata` takes it.
-    var groupName: String {
+    public var groupName: String {
         switch self {
         case .p256: return "prime256v1"
         case .p384: return "secp384r1"
         }
     }
 
-    var fieldLength: Int {
+    /// Bytes of a coordinate, and of each of r and s in a JWS signature (RFC 7518 §3.4).
+    public var fieldLength: Int {
         switch self {
         case .p256: return 32
         case .p384: return 48

@@ -1,5 +1,6 @@
 import COpenSSL
 import SessionAuthCore
+import SessionAuthCrypto
 
 /// What a private `EVP_PKEY` is, checked against the algorithm it is to sign for, and its public half
 /// as JWK parameters (RFC 7518 §6, RFC 8037 §2).
@@ -12,8 +13,8 @@ enum PrivateKeyProfile {
         let found = describe(pkey)
         switch algorithm.keyFamily {
         case .ecP256, .ecP384:
-            guard EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC, let curve = ECSigningCurve(algorithm.keyFamily),
-                let group = groupName(pkey), curve.acceptedGroupNames.contains(group)
+            guard EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC, let curve = ECCurve(algorithm.keyFamily),
+                (try? ECCurve(of: pkey)) == curve
             else { throw .wrongKeyType(algorithm, found: found) }
         case .ed25519:
             guard EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519 else { throw .wrongKeyType(algorithm, found: found) }
@@ -35,7 +36,7 @@ enum PrivateKeyProfile {
     {
         switch algorithm.keyFamily {
         case .ecP256, .ecP384:
-            guard let curve = ECSigningCurve(algorithm.keyFamily) else { throw .wrongKeyType(algorithm, found: "EC") }
+            guard let curve = ECCurve(algorithm.keyFamily) else { throw .wrongKeyType(algorithm, found: "EC") }
             let x = try bigNumberParameter(pkey, OSSL_PKEY_PARAM_EC_PUB_X, paddedTo: curve.fieldLength)
             let y = try bigNumberParameter(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, paddedTo: curve.fieldLength)
             return [("crv", curve.jwkName), ("x", Base64URL.encode(x)), ("y", Base64URL.encode(y))]

@@ -12,11 +12,11 @@ extension SigningKey {
     public static func generate(_ algorithm: JWSAlgorithm, keyID: String) throws(SigningKeyError) -> SigningKey {
         switch algorithm.keyFamily {
         case .hmac:
-            guard let digest = SigningDigest(algorithm) else { throw .wrongKeyType(algorithm, found: "HMAC secret") }
-            guard let secret = SecureRandom.bytes(digest.length) else { throw .randomUnavailable }
+            guard let digest = JWSDigest(algorithm) else { throw .wrongKeyType(algorithm, found: "HMAC secret") }
+            guard let secret = SecureRandom.bytes(digest.outputLength) else { throw .randomUnavailable }
             return try hmac(secret: secret, algorithm: algorithm, keyID: keyID)
         case .ecP256, .ecP384:
-            guard let curve = ECSigningCurve(algorithm.keyFamily) else { throw .wrongKeyType(algorithm, found: "EC") }
+            guard let curve = ECCurve(algorithm.keyFamily) else { throw .wrongKeyType(algorithm, found: "EC") }
             let pkey = try generateKeyPair("EC", algorithm) { context in
                 EVP_PKEY_CTX_set_group_name(context, curve.groupName) == 1
             }

@@ -1,5 +1,6 @@
 import COpenSSL
 import SessionAuthCore
+import SessionAuthCrypto
 
 extension SigningKey {
     /// The JWS signature (RFC 7515 §5.1 step 5) over `signingInput`, which is
@@ -9,10 +10,10 @@ extension SigningKey {
         case .hmacSecret(let secret):
             return try hmac(secret: secret, signingInput: signingInput)
         case .privateKey(let pkey):
-            let digest = SigningDigest(algorithm)
+            let digest = JWSDigest(algorithm)
             switch algorithm.keyFamily {
             case .ecP256, .ecP384:
-                guard let digest, let curve = ECSigningCurve(algorithm.keyFamily) else {
+                guard let digest, let curve = ECCurve(algorithm.keyFamily) else {
                     throw .signingFailed(algorithm, "no digest for the curve")
                 }
                 let der = try digestSign(pkey, digest: digest, message: signingInput) { _ in true }
@@ -28,7 +29,7 @@ extension SigningKey {
                     guard pss else { return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1 }
                     return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
                         && EVP_PKEY_CTX_set_rsa_mgf1_md(context, digest.messageDigest) == 1
-                        && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, Int32(digest.length)) == 1
+                        && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, Int32(digest.outputLength)) == 1
                 }
             case .hmac:
                 throw .signingFailed(algorithm, "an HMAC algorithm needs a secret, not a key pair")
@@ -38,8 +39,8 @@ extension SigningKey {
 
     /// RFC 7518 §3.2: HMAC with the algorithm's hash, through OpenSSL's EVP MAC interface.
     private func hmac(secret: [UInt8], signingInput: [UInt8]) throws(SigningKeyError) -> [UInt8] {
-        guard let digest = SigningDigest(algorithm) else { throw .signingFailed(algorithm, "no digest") }
-        var mac = [UInt8](repeating: 0, count: digest.length)
+        guard let digest = JWSDigest(algorithm) else { throw .signingFailed(algorithm, "no digest") }
+        var mac = [UInt8](repeating: 0, count: digest.outputLength)
         var macLength = 0
         let result = secret.withUnsafeBytes { key in
             signingInput.withUnsafeBufferPointer { data in
@@ -50,7 +51,7 @@ extension SigningKey {
                 }
             }
         }
-        guard result != nil, macLength == digest.length else {
+        guard result != nil, macLength == digest.outputLength else {
             throw .signingFailed(algorithm, OpenSSLFailure.drain(fallback: "EVP_Q_mac"))
         }
         return mac
@@ -58,7 +59,7 @@ extension SigningKey {
 
     /// One-shot `EVP_DigestSign`; `configure` sets the padding on the key context first.
     private func digestSign(
-        _ pkey: OpaquePointer, digest: SigningDigest?, message: [UInt8], configure: (OpaquePointer) -> Bool
+        _ pkey: OpaquePointer, digest: JWSDigest?, message: [UInt8], configure: (OpaquePointer) -> Bool
     ) throws(SigningKeyError) -> [UInt8] {
         guard let context = EVP_MD_CTX_new() else {
             throw .signingFailed(algorithm, OpenSSLFailure.drain(fallback: "EVP_MD_CTX_new"))

@@ -1,5 +1,6 @@
 import COpenSSL
 import SessionAuthCore
+import SessionAuthCrypto
 
 /// A key that signs tokens: a private key held by OpenSSL (EC P-256/P-384, Ed25519, RSA) or an HMAC
 /// secret, bound to the one JWS algorithm and kid it was made for. The algorithm is fixed with the key,
@@ -66,10 +67,10 @@ public final class SigningKey: @unchecked Sendable {
     public static func hmac(secret: [UInt8], algorithm: JWSAlgorithm, keyID: String) throws(SigningKeyError)
         -> SigningKey
     {
-        guard algorithm.keyFamily == .hmac, let digest = SigningDigest(algorithm) else {
+        guard algorithm.keyFamily == .hmac, let digest = JWSDigest(algorithm) else {
             throw .wrongKeyType(algorithm, found: "HMAC secret")
         }
-        guard secret.count >= digest.length else { throw .secretTooShort(algorithm, bytes: secret.count) }
+        guard secret.count >= digest.outputLength else { throw .secretTooShort(algorithm, bytes: secret.count) }
         return SigningKey(
             material: .hmacSecret(secret), algorithm: algorithm, keyID: keyID,
             publicParameters: [("k", Base64URL.encode(secret))])
