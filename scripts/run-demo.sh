@@ -29,6 +29,7 @@ log_type notice
 log_type information
 plugin $PWD/build/mosquitto_session_auth.so
 plugin_opt_db_path $db
+plugin_opt_jwt_keys $demo/keys/jwks.json
 CONF
 
 cat <<TEXT
@@ -43,6 +44,10 @@ and publish as device 'sensor2':
 
 Outside the session's root the broker refuses (and logs why):
   mosquitto_pub -h 127.0.0.1 -p $port -u sensor2 -P '$id:$pin' -i sensor2 -t 'elsewhere/hello' -m 'denied'
+
+A token instead of the pin (the device's name is the token's sub):
+  TOKEN=\$(build/sessionctl join --db $db $id $pin --device sensor3 --json | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  mosquitto_pub -h 127.0.0.1 -p $port -u sensor3 -P "\$TOKEN" -i sensor3 -t '$id/hello' -m 'hello with a token'
 
 More sessions: build/sessionctl create --db $db    Close this one: build/sessionctl close --db $db $id
 
