@@ -1,5 +1,6 @@
 import SessionAuthCore
 import SessionAuthCrypto
+import CMosquittoBroker
 import SessionStore
 
 /// Everything one plugin instance knows, handed to every callback as userdata. With
@@ -169,6 +170,9 @@ final class PluginState {
                 tokens: TokenSnapshot(
                     revocations: tokens.revocations, deviceRevocations: tokens.deviceRevocations,
                     operatorTokens: tokens.operatorTokens))
+            // A full load builds the rows once as an array and once as the snapshot; glibc keeps the freed
+            // array's pages unless asked, and on a large store that is most of the broker's memory.
+            session_auth_release_free_memory()
             BrokerLog.notice(
                 "loaded \(sessions.count) sessions, \(sessions.tokens.revokedCount) revoked tokens and "
                     + "\(sessions.tokens.operatorTokenCount) operator tokens from \(options.databasePath)")
