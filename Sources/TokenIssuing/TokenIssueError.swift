@@ -6,6 +6,7 @@ public enum TokenIssueError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidTopicFilter(claim: String, filter: String)
     case tooLong(length: Int, limit: Int)
     case signingFailed(keyID: String, SigningKeyError)
+    case randomUnavailable
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum TokenIssueError: Error, Equatable, Sendable, CustomStringConvertible
             return "the token would be \(length) bytes, over the plugin's limit of \(limit); shorten publ/subs"
         case .signingFailed(let keyID, let error):
             return "signing key \(keyID): \(error)"
+        case .randomUnavailable:
+            return "OpenSSL's random generator failed, so no token id can be made; check the system's entropy source"
         }
     }
 }

@@ -29,12 +29,9 @@ public enum TokenIssuer {
     /// A new `jti`: 128 bits from OpenSSL's CSPRNG, base64url (22 characters), so ids never repeat
     /// and cannot be guessed to revoke someone else's token.
     ///
-    /// Stops the program if the CSPRNG fails: there is no safe weaker fallback, and the failure means
-    /// the system's randomness source is gone (sessionctl only; never linked into the plugin).
-    public static func newTokenID() -> String {
-        guard let bytes = SecureRandom.bytes(16) else {
-            fatalError("OpenSSL's random generator failed; no token id can be made")
-        }
+    /// Throws if the CSPRNG fails: there is no safe weaker fallback.
+    public static func newTokenID() throws(TokenIssueError) -> String {
+        guard let bytes = SecureRandom.bytes(16) else { throw .randomUnavailable }
         return Base64URL.encode(bytes)
     }
 

@@ -56,7 +56,7 @@ struct JoinCommand: ParsableCommand {
         }
         try opened.checkRoleHasRules(Self.role, in: session)
         let (expiresAt, clamped) = TokenInput.expiry(ttl: ttl, now: now, sessionExpiresAt: session.expiresAt)
-        let tokenID = TokenIssuer.newTokenID()
+        let tokenID = try TokenIssuer.newTokenID()
         try TokenIssuance(
             request: TokenRequest(
                 subject: device, sessionID: id, role: Self.role, issuedAt: now, expiresAt: expiresAt, tokenID: tokenID),

@@ -75,7 +75,7 @@ struct TokenCommand: ParsableCommand {
     func run() throws {
         let opened = try store.openStore()
         let now = Now.seconds
-        let tokenID = TokenIssuer.newTokenID()
+        let tokenID = try TokenIssuer.newTokenID()
         let issuance: TokenIssuance
         if let id {
             let session = try opened.openSession(id, now: now)

@@ -49,7 +49,7 @@ enum Sample {
     static func request(sessionID: String? = "s1", publish: [String]? = nil) -> TokenRequest {
         TokenRequest(
             subject: "dev1", sessionID: sessionID, role: "device", issuedAt: now - 5, expiresAt: now + 3600,
-            tokenID: TokenIssuer.newTokenID(), notBefore: now - 5, issuer: "sessionctl", audience: "broker",
+            tokenID: "sample-\(UUID().uuidString)", notBefore: now - 5, issuer: "sessionctl", audience: "broker",
             publish: publish, subscribe: publish.map { _ in ["s1/#"] })
     }
 

@@ -76,8 +76,8 @@ import TokenIssuing
         }
     }
 
-    @Test func tokenIDsAre128RandomBits() {
-        let ids = (0..<1000).map { _ in TokenIssuer.newTokenID() }
+    @Test func tokenIDsAre128RandomBits() throws {
+        let ids = try (0..<1000).map { _ in try TokenIssuer.newTokenID() }
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.utf8.count == 22 && Base64URL.decode($0.utf8)?.count == 16 })
     }
