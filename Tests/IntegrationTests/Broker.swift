@@ -63,9 +63,14 @@ final class Broker {
             let output = spawned.stderr
             let exitedAtOnce = !spawned.isRunning
             spawned.stop()
+            let how =
+                exitedAtOnce
+                ? "exited with status \(spawned.exitStatus.map(String.init) ?? "unknown")"
+                : "still running, not listening"
             if attempt == 3 || !exitedAtOnce {
                 stop()
-                throw HarnessError("mosquitto did not start on port \(port); its log:\n\(log)\n\(output)")
+                throw HarnessError(
+                    "mosquitto did not start on port \(port) (attempt \(attempt): \(how)); its log:\n\(log)\n\(output)")
             }
         }
     }

@@ -39,7 +39,7 @@ final class MQTTTestClient: @unchecked Sendable {
     let events = Events()
     private let handle: OpaquePointer
     private var loopThread: Thread?
-    private let loop = LoopControl()
+    private var loop = LoopControl()
 
     /// Tells the loop thread to stop, and the test when it has.
     final class LoopControl: @unchecked Sendable {
@@ -102,6 +102,12 @@ final class MQTTTestClient: @unchecked Sendable {
     /// (5 "not authorised" for MQTT 3.1.1, 135 for MQTT 5), nil when no CONNACK came.
     @discardableResult
     func connect(username: String?, password: String?, timeout: TimeInterval = 3) -> Int32? {
+        // A client used again (a retried login) must not report the previous attempt's CONNACK or drop.
+        stopLoop()
+        events.with {
+            $0.connackCode = nil
+            $0.disconnected = false
+        }
         mosquitto_username_pw_set(handle, username, password)
         guard mosquitto_connect(handle, "127.0.0.1", Int32(port), 30) == MOSQ_ERR_SUCCESS.rawValue else { return nil }
         startLoop()
@@ -161,7 +167,9 @@ final class MQTTTestClient: @unchecked Sendable {
     private func startLoop() {
         guard loopThread == nil else { return }
         let handle = Handle(pointer: self.handle)
-        let loop = self.loop
+        // A fresh control each time: a stopped loop's stays stopped.
+        let loop = LoopControl()
+        self.loop = loop
         let thread = Thread {
             while !loop.shouldStop {
                 if mosquitto_loop(handle.pointer, 20, 1) != MOSQ_ERR_SUCCESS.rawValue {

@@ -54,8 +54,11 @@ final class SpawnedProcess {
     var isRunning: Bool {
         if exitStatus != nil { return false }
         var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        guard result == pid else { return result == 0 }
+        var result: pid_t
+        repeat { result = waitpid(pid, &status, WNOHANG) } while result == -1 && errno == EINTR
+        if result == 0 { return true }
+        // -1 (ECHILD: something else in this test process reaped it): ask the kernel whether it is there.
+        guard result == pid else { return Glibc.kill(pid, 0) == 0 }
         // WIFEXITED ? WEXITSTATUS : 128 + signal, as a shell reports it.
         exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return false

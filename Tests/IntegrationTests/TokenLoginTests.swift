@@ -134,10 +134,11 @@ extension IntegrationSuite {
             let broker = try Self.broker(issuer)
             defer { broker.stop() }
             let session = try broker.sessionctl.createSession()
-            let token = try issuer.token(IndependentIssuer.claims(sub: "dev1", sid: session.id, lifetime: 2))
+            // exp is whole seconds and issuing spawns a process, so 3 s leaves a loaded machine time to connect.
+            let token = try issuer.token(IndependentIssuer.claims(sub: "dev1", sid: session.id, lifetime: 3))
             let device = broker.client("short")
             #expect(device.connect(username: "dev1", password: token) == 0)
-            #expect(device.waitForDisconnect(timeout: 4), "still connected after its token expired")
+            #expect(device.waitForDisconnect(timeout: 5), "still connected after its token expired")
             #expect(broker.waitForLog("disconnecting client 'short' (dev1): its token expired"))
             #expect(broker.client("short").connect(username: "dev1", password: token) == notAuthorisedV311)
         }
@@ -147,10 +148,13 @@ extension IntegrationSuite {
             let broker = try Self.broker(issuer, options: [("disconnect_on_expiry", "false")])
             defer { broker.stop() }
             let session = try broker.sessionctl.createSession()
-            let token = try issuer.token(IndependentIssuer.claims(sub: "dev1", sid: session.id, lifetime: 1))
+            let claims = IndependentIssuer.claims(sub: "dev1", sid: session.id, lifetime: 3)
+            let token = try issuer.token(claims)
             let device = broker.client("stays")
             #expect(device.connect(username: "dev1", password: token) == 0)
-            Thread.sleep(forTimeInterval: 2.5)
+            // Past exp by more than the plugin's once-a-second expiry sweep.
+            let expiresAt = try #require(claims["exp"] as? Int)
+            Thread.sleep(until: Date(timeIntervalSince1970: TimeInterval(expiresAt) + 1.5))
             #expect(!device.isDisconnected)
             #expect(device.publish("\(session.id)/still", "here").map(isAccepted) == true)
             #expect(broker.client("new").connect(username: "dev1", password: token) == notAuthorisedV311)
