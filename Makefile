@@ -1,4 +1,5 @@
 # The two commands a new user runs: `make run` (the product) and `make test` (every test).
+SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_DIR := build
 PLUGIN := $(BUILD_DIR)/mosquitto_session_auth.so
@@ -33,18 +34,32 @@ run: build
 
 # Unit tests, C-ABI tests against broker stubs, and integration tests against a real mosquitto
 # started on a free loopback port with $(PLUGIN).
+# A failing run ends with the names of the failed tests and their issues, so a log's tail says what failed.
 test: build
-	SESSION_AUTH_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(SWIFT) test
+	@set -o pipefail; SESSION_AUTH_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) $(SWIFT) test 2>&1 | tee $(BUILD_DIR)/test.log || { \
+		echo "== failed tests and their issues (full log: $(BUILD_DIR)/test.log) =="; \
+		grep -E "✘|recorded an issue|: error: " $(BUILD_DIR)/test.log | tail -60; exit 1; }
 	SWIFTC="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/swiftc" scripts/fuzz.sh 10
 
-# Micro-benchmarks; results and the command that produced them go in docs/PERFORMANCE.md.
-bench: deps
+# Benchmarks (docs/PERFORMANCE.md): the decision, store-change and token micro-benchmarks, then
+# Benchmarks/compare.py: this plugin side by side with no auth, password_file + acl_file and dynamic
+# security on the real broker (CPU 0) under the C load generator Tools/LoadGen (CPU 1), with callgrind.
+# Quick subset by default (1,000 devices, ES256 tokens, about 15 min); `make bench FULL=1` runs the full
+# matrix (1,000 and 100,000 devices, RS256/ES256/EdDSA/HS256). Writes docs/PERFORMANCE.md's comparison.
+CLANG = $(shell dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/clang
+LOADGEN := $(BUILD_DIR)/mqtt-load
+bench: build
+	@scripts/install-deps.sh valgrind python3 openssl util-linux
 	$(SWIFT) build -c release --product decision-bench
 	$(SWIFT) build -c release --product reload-bench
 	$(SWIFT) build -c release --product token-bench
+	$(SWIFT) build -c release --product bench-provision
+	$(CLANG) -O2 -Wall -Wextra -std=gnu11 -o $(LOADGEN) Tools/LoadGen/mqtt-load.c -lm
 	"$(RELEASE_BIN)/decision-bench"
 	"$(RELEASE_BIN)/reload-bench"
 	"$(RELEASE_BIN)/token-bench"
+	python3 Benchmarks/compare.py $(if $(FULL),--full) --plugin $(PLUGIN) --sessionctl $(CLI) \
+		--provision "$(RELEASE_BIN)/bench-provision" --load $(LOADGEN) --decision "$(RELEASE_BIN)/decision-bench"
 
 # libFuzzer targets for the parsers of client input (Fuzz/, scripts/fuzz.sh): built by swiftc into
 # .build-fuzz/, outside SwiftPM. FUZZ_SECONDS=600 make fuzz for a longer run; fuzz-smoke is 10 s each.

@@ -45,7 +45,8 @@ let package = Package(
         .executableTarget(
             name: "reload-bench",
             dependencies: [
-                "MosquittoSessionAuth", "BrokerStubs", "CMosquittoBroker", "SessionStore", "SessionAuthCore",
+                "BenchSupport", "MosquittoSessionAuth", "BrokerStubs", "CMosquittoBroker", "SessionStore",
+                "SessionAuthCore",
                 "SessionAuthCrypto",
             ],
             path: "Benchmarks/ReloadBenchmark"),
@@ -53,6 +54,16 @@ let package = Package(
         .executableTarget(
             name: "token-bench", dependencies: ["SessionAuthCore", "SessionAuthCrypto", "TokenIssuing"],
             path: "Benchmarks/TokenBenchmark"),
+        // The benchmarks' fast store writer, shared by reload-bench and bench-provision.
+        .target(
+            name: "BenchSupport", dependencies: ["SessionStore", "SessionAuthCore", "SessionAuthCrypto"],
+            path: "Benchmarks/BenchSupport"),
+        // `make bench`: provisions the comparison's devices (a store of N sessions, signing keys and tokens)
+        // for Benchmarks/compare.py.
+        .executableTarget(
+            name: "bench-provision",
+            dependencies: ["BenchSupport", "SessionAuthCore", "SessionAuthCrypto", "TokenIssuing"],
+            path: "Benchmarks/Provision"),
         // `make soak`: connect/auth/publish/disconnect churn and a bad-login flood against the real broker
         // with build/'s plugin; every decision checked, the broker's memory measured before and after.
         .executableTarget(name: "soak", dependencies: ["CMosquittoClient"], path: "Tools/Soak"),

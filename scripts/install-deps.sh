@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs, only when one is missing.
 set -euo pipefail
 
-packages=(mosquitto mosquitto-clients libmosquitto-dev mosquitto-dev libssl-dev libsqlite3-dev python3-jwt python3-cryptography)
+packages=(mosquitto mosquitto-clients libmosquitto-dev mosquitto-dev libssl-dev libsqlite3-dev python3-jwt python3-cryptography "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

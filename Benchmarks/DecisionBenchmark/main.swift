@@ -54,10 +54,14 @@ func measure(_ registry: ClientRegistry, _ connection: ConnectionID, topics: [St
     return (best, allowed)
 }
 
-let iterations = 2_000_000
-let rounds = 7
+// `decision-bench [ITERATIONS ROUNDS SESSIONS]`: Benchmarks/compare.py runs it under callgrind with two
+// iteration counts and one session count, and takes the difference as the instructions per decision.
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let custom = arguments.count == 3 && arguments.allSatisfy { $0 > 0 }
+let iterations = custom ? arguments[0] : 2_000_000
+let rounds = custom ? arguments[1] : 7
 var rows: [(String, Double)] = []
-for sessionCount in [10, 100_000] {
+for sessionCount in custom ? [arguments[2]] : [10, 100_000] {
     let clients = registry(sessions: sessionCount)
     // A device of a session in the middle; half the topics are allowed, half denied.
     let middle = sessionCount / 2

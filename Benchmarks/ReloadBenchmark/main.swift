@@ -1,3 +1,4 @@
+import BenchSupport
 import BrokerStubs
 import CMosquittoBroker
 import Foundation
@@ -26,26 +27,6 @@ func milliseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
 }
 
-/// Writes `count` open sessions in one transaction (sessionctl would take one transaction each; the
-/// plugin reads them the same way). All share one pin, so logins need no per-session secret.
-func fillStore(at path: String, count: Int, pin: String) throws {
-    let store = try SessionStore.initialise(at: path)
-    let hash = PinHash(
-        pin: Array(pin.utf8), salt: Array(repeating: 9, count: PinHash.saltLength), using: OpenSSLDigester())
-    _ = store
-    let database = try SQLiteDatabase(path: path, mode: .readWrite, busyTimeoutMilliseconds: 5_000)
-    try database.execute(
-        """
-        BEGIN IMMEDIATE;
-        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < \(count))
-        INSERT INTO sessions (id, pin_hash, type, label, created_at, expires_at, closed_at, revision)
-            SELECT 's' || i, '\(hash.stored)', 'telemetry', NULL, 1700000000, NULL, NULL,
-                   (SELECT value FROM store_revision) + 1 FROM n;
-        UPDATE store_revision SET value = value + 1;
-        COMMIT;
-        """)
-}
-
 func run(sessions count: Int, connected: Int, changes: Int) throws -> Result {
     stub_reset()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reload-bench-\(UUID().uuidString)")
@@ -53,7 +34,7 @@ func run(sessions count: Int, connected: Int, changes: Int) throws -> Result {
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("sessions.db").path
     let pin = "123456"
-    try fillStore(at: path, count: count, pin: pin)
+    try BenchStore.fill(at: path, count: count, pin: pin)
 
     var userdata: UnsafeMutableRawPointer?
     var options = [mosquitto_opt(key: strdup("db_path"), value: strdup(path))]
