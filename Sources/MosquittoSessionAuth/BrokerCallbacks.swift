@@ -57,7 +57,8 @@ enum BrokerCallbacks {
             let client = event.client, let topicPointer = event.topic
         else { return MOSQ_ERR_ACL_DENIED.rawValue }
         guard let kind = accessKind(event.access) else { return MOSQ_ERR_ACL_DENIED.rawValue }
-        let topic = String(cString: topicPointer)
+        // The String is made only for a log line: this runs for every PUBLISH and every delivery.
+        var topic: String { String(cString: topicPointer) }
         guard let member = state.client(connectionID(client)) else {
             if state.options.unknownUsers == .defer { return MOSQ_ERR_PLUGIN_DEFER.rawValue }
             state.metrics.aclDecided(allowed: false)
@@ -65,7 +66,19 @@ enum BrokerCallbacks {
             BrokerLog.notice("denied \(kind.rawValue) '\(LogText.topic(topic))' to \(who): not a session member")
             return MOSQ_ERR_ACL_DENIED.rawValue
         }
-        switch state.decide(kind, topic: topic, client: member, nowSeconds: Clock.nowMilliseconds() / 1000) {
+        // The clock matters only to a connection that can expire (a session or token with an end).
+        let nowSeconds = member.expiresAt == nil ? 0 : Clock.nowMilliseconds() / 1000
+        let decision: AccessDecision
+        switch kind {
+        case .read, .write:
+            let topicBytes = UnsafeBufferPointer(
+                start: UnsafeRawPointer(topicPointer).assumingMemoryBound(to: UInt8.self), count: strlen(topicPointer))
+            decision = AccessPolicy.decideMessage(
+                kind, topic: Span(_unsafeElements: topicBytes), client: member, now: nowSeconds)
+        case .subscribe, .unsubscribe:
+            decision = AccessPolicy.decide(kind, topic: topic, client: member, now: nowSeconds)
+        }
+        switch decision {
         case .allow:
             state.metrics.aclDecided(allowed: true)
             BrokerLog.debug(

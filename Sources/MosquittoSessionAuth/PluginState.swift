@@ -1,6 +1,6 @@
+import CMosquittoBroker
 import SessionAuthCore
 import SessionAuthCrypto
-import CMosquittoBroker
 import SessionStore
 
 /// Everything one plugin instance knows, handed to every callback as userdata. With
@@ -13,7 +13,9 @@ final class PluginState {
     let loginPolicy: LoginPolicy
     let digester = OpenSSLDigester()
     private(set) var sessions = SessionSnapshot()
-    private(set) var registry = ClientRegistry()
+    // Read on every PUBLISH and delivery; the broker runs callbacks on one thread, one at a time, so
+    // the runtime's exclusivity bookkeeping (two calls into the Swift runtime per access) buys nothing here.
+    @exclusivity(unchecked) private(set) var registry = ClientRegistry()
     private var pinLockout: PinLockout
     private let store: StoreFollower
     /// The `jwt_keys` verifier; nil when token login is not configured.
@@ -24,7 +26,7 @@ final class PluginState {
     private var pendingKicks: [ClientRegistry.Eviction] = []
     private(set) var tickCount = 0
     /// The `$SYS` counters; the callbacks count what they decide.
-    var metrics = PluginMetrics()
+    @exclusivity(unchecked) var metrics = PluginMetrics()
     private var lastMetricsPublished: Int64?
     let startedAtMilliseconds: Int64
 
@@ -97,10 +99,6 @@ final class PluginState {
 
     func client(_ connection: ConnectionID) -> AuthenticatedClient? {
         registry[connection]
-    }
-
-    func decide(_ kind: AccessKind, topic: String, client: AuthenticatedClient, nowSeconds: Int64) -> AccessDecision {
-        AccessPolicy.decide(kind, topic: topic, client: client, now: nowSeconds)
     }
 
     /// A connection ended; returns who it was, if the plugin had let it in. It is forgotten at the next

@@ -56,11 +56,23 @@ public enum AccessDenial: Equatable, Sendable, CustomStringConvertible {
 /// of how many sessions there are (the caller holds the connection; a closed session's connections are
 /// no longer registered, so they never get here).
 public enum AccessPolicy {
-    /// The decision alone: what the plugin asks on every PUBLISH and delivery.
+    /// The decision alone.
     public static func decide(_ kind: AccessKind, topic: String, client: AuthenticatedClient, now: Int64)
         -> AccessDecision
     {
         switch ruling(kind, topic: topic, client: client, now: now) {
+        case .allow: return .allow
+        case .deny(let denial, _): return .deny(denial)
+        }
+    }
+
+    /// What the plugin asks on every PUBLISH and every delivery (`read` or `write`), on the topic's bytes
+    /// as the broker holds them: no String is made on the path every message takes.
+    public static func decideMessage(
+        _ kind: AccessKind, topic: Span<UInt8>, client: AuthenticatedClient, now: Int64
+    ) -> AccessDecision {
+        precondition(kind == .read || kind == .write, "decideMessage judges messages; subscriptions go to decide")
+        switch messageRuling(kind, span: topic, client: client, now: now) {
         case .allow: return .allow
         case .deny(let denial, _): return .deny(denial)
         }
@@ -83,17 +95,53 @@ public enum AccessPolicy {
     }
 
     static func ruling(_ kind: AccessKind, topic: String, client: AuthenticatedClient, now: Int64) -> Ruling {
-        // Unsubscribing cannot reveal or send anything, and refusing it would only leave stale state.
-        if kind == .unsubscribe { return .allow(grant: nil) }
-        if let expiresAt = client.expiresAt, now >= expiresAt { return .deny(.sessionExpired, rule: nil) }
+        switch kind {
+        case .read, .write:
+            return messageRuling(kind, span: Substring(topic).utf8.span, client: client, now: now)
+        case .subscribe:
+            return subscriptionRuling(topic, client: client, now: now)
+        case .unsubscribe:
+            // Unsubscribing cannot reveal or send anything, and refusing it would only leave stale state.
+            return .allow(grant: nil)
+        }
+    }
+
+    static func messageRuling(_ kind: AccessKind, span: Span<UInt8>, client: AuthenticatedClient, now: Int64)
+        -> Ruling
+    {
+        if let refusal = boundary(span, client: client, now: now) { return refusal }
+        let rules = client.rules
+        if let broken = rules.brokenDeny { return .deny(.deniedByRule(broken), rule: broken) }
+        for deny in rules.denies where deny.filter.matches(span: span) {
+            return .deny(.deniedByRule(deny.rule), rule: deny.rule)
+        }
+        let grants = rules.grants
+        for index in grants.indices where grants[index].allows(kind) && grants[index].filter.matches(span: span) {
+            if let token = client.token, let refusal = narrowing(kind, span: span, token: token) {
+                return .deny(refusal, rule: nil)
+            }
+            return .allow(grant: index)
+        }
+        return .deny(.noRuleAllows(kind, profile: rules.profile, role: rules.role), rule: nil)
+    }
+
+    private static func subscriptionRuling(_ topic: String, client: AuthenticatedClient, now: Int64) -> Ruling {
         var bytes = Substring(topic).utf8
-        if kind == .subscribe, bytes.starts(with: sharePrefix) {
+        if bytes.starts(with: sharePrefix) {
             guard let filter = sharedSubscriptionFilter(bytes) else {
                 return .deny(.malformedSharedSubscription, rule: nil)
             }
             bytes = filter
         }
-        let span = bytes.span
+        if let refusal = boundary(bytes.span, client: client, now: now) { return refusal }
+        let rules = client.rules
+        if let broken = rules.brokenDeny { return .deny(.deniedByRule(broken), rule: broken) }
+        return subscription(TopicFilter(String(Substring(bytes))), rules: rules, token: client.token)
+    }
+
+    /// What holds before any rule: the connection's expiry, no `$` topics, nothing outside the root.
+    private static func boundary(_ span: Span<UInt8>, client: AuthenticatedClient, now: Int64) -> Ruling? {
+        if let expiresAt = client.expiresAt, now >= expiresAt { return .deny(.sessionExpired, rule: nil) }
         if !span.isEmpty, span[0] == UInt8(ascii: "$") { return .deny(.systemTopic, rule: nil) }
         // Byte-wise prefix on a root that ends in '/': `s1/` never admits `s10/...` or `s1` itself,
         // and a filter whose first levels are wildcards (`#`, `+/...`) does not start with the root.
@@ -101,26 +149,7 @@ public enum AccessPolicy {
         guard hasPrefix(span, client.topicRoot.utf8.span) else {
             return .deny(.outsideTopicRoot(root: client.topicRoot), rule: nil)
         }
-        let rules = client.rules
-        if let broken = rules.brokenDeny { return .deny(.deniedByRule(broken), rule: broken) }
-        switch kind {
-        case .subscribe:
-            return subscription(TopicFilter(String(Substring(bytes))), rules: rules, token: client.token)
-        case .read, .write:
-            for index in rules.denies.indices where rules.denies[index].filter.matches(span: span) {
-                return .deny(.deniedByRule(rules.denies[index].rule), rule: rules.denies[index].rule)
-            }
-            for index in rules.grants.indices
-            where rules.grants[index].allows(kind) && rules.grants[index].filter.matches(span: span) {
-                if let token = client.token, let refusal = narrowing(kind, span: span, token: token) {
-                    return .deny(refusal, rule: nil)
-                }
-                return .allow(grant: index)
-            }
-            return .deny(.noRuleAllows(kind, profile: rules.profile, role: rules.role), rule: nil)
-        case .unsubscribe:
-            return .allow(grant: nil)
-        }
+        return nil
     }
 
     /// The token's `publ` / `subs` claims, applied after the rules allowed: they can only take away.

