@@ -623,10 +623,12 @@ def targets(results, verify_rates, plugin_bytes):
             cg, cg_a = row.get("instructions"), a.get("instructions")
             if cg and cg_a:
                 ratio = cg["per_message"] / cg_a["per_message"]
-                others = [rows[v]["instructions"]["per_message"] for v in ("b", "c") if rows.get(v, {}).get("instructions")]
-                below = all(cg["per_message"] < other for other in others)
-                lines.append(f"{devices} devices, {variant}: instructions per message {ratio:.3f} × (a) (≤ 1.05) and "
-                             f"{'below' if below else 'not below'} (b) and (c): {verdict(ratio <= 1.05 and below)}.")
+                others = {v: rows[v]["instructions"]["per_message"] / cg_a["per_message"] for v in ("b", "c")
+                          if rows.get(v, {}).get("instructions")}
+                below = all(ratio < other for other in others.values())
+                compared = ", ".join(f"({v}) {r:.3f}" for v, r in others.items())
+                lines.append(f"{devices} devices, {variant}: instructions per message {ratio:.3f} × (a) (≤ 1.05, and below "
+                             f"{compared}): {verdict(ratio <= 1.05 and below)}.")
             worst = min(row[f"{k}_ratio"] for k in ("p2p_qos0", "p2p_qos1", "fanout_qos0", "fanout_qos1"))
             lines.append(f"{devices} devices, {variant}: throughput ≥ 0.9 × (a): lowest ratio {worst:.2f}: "
                          f"{verdict(worst >= 0.9)}.")
