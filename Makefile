@@ -46,14 +46,17 @@ test: build
 # security on the real broker (CPU 0) under the C load generator Tools/LoadGen (CPU 1), with callgrind.
 # Quick subset by default (1,000 devices, ES256 tokens, about 15 min); `make bench FULL=1` runs the full
 # matrix (1,000 and 100,000 devices, RS256/ES256/EdDSA/HS256). Writes docs/PERFORMANCE.md's comparison.
+# The same swiftc flags as `build`: other flags in the shared .build would relink sessionctl against the
+# shared Swift runtime on the next `make build`, and the Debian package refuses such a binary.
+BENCH_FLAGS := -Xswiftc -static-stdlib
 CLANG = $(shell dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/clang
 LOADGEN := $(BUILD_DIR)/mqtt-load
 bench: build
 	@scripts/install-deps.sh valgrind python3 openssl util-linux
-	$(SWIFT) build -c release --product decision-bench
-	$(SWIFT) build -c release --product reload-bench
-	$(SWIFT) build -c release --product token-bench
-	$(SWIFT) build -c release --product bench-provision
+	$(SWIFT) build -c release $(BENCH_FLAGS) --product decision-bench
+	$(SWIFT) build -c release $(BENCH_FLAGS) --product reload-bench
+	$(SWIFT) build -c release $(BENCH_FLAGS) --product token-bench
+	$(SWIFT) build -c release $(BENCH_FLAGS) --product bench-provision
 	$(CLANG) -O2 -Wall -Wextra -std=gnu11 -o $(LOADGEN) Tools/LoadGen/mqtt-load.c -lm
 	"$(RELEASE_BIN)/decision-bench"
 	"$(RELEASE_BIN)/reload-bench"

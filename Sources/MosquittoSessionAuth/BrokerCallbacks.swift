@@ -66,8 +66,7 @@ enum BrokerCallbacks {
             BrokerLog.notice("denied \(kind.rawValue) '\(LogText.topic(topic))' to \(who): not a session member")
             return MOSQ_ERR_ACL_DENIED.rawValue
         }
-        // The clock matters only to a connection that can expire (a session or token with an end).
-        let nowSeconds = member.expiresAt == nil ? 0 : Clock.nowMilliseconds() / 1000
+        let nowSeconds = Clock.nowMilliseconds() / 1000
         let decision: AccessDecision
         switch kind {
         case .read, .write:

@@ -7,7 +7,9 @@ enum BrokerLog {
 
     /// `log_level`. One value for the process: with `per_listener_settings true` the last listener's
     /// option wins (the broker's own `log_type` is global too).
-    nonisolated(unsafe) static var level = LogLevel.info
+    /// Read on every message (the debug line of an allowed ACL check); set at start on the broker's one
+    /// thread, so the runtime's exclusivity bookkeeping is skipped.
+    @exclusivity(unchecked) nonisolated(unsafe) static var level = LogLevel.info
 
     static func error(_ message: @autoclosure () -> String) { write(.error, Int32(MOSQ_LOG_ERR), message) }
     static func warning(_ message: @autoclosure () -> String) { write(.warning, Int32(MOSQ_LOG_WARNING), message) }

@@ -72,8 +72,13 @@ public enum AccessPolicy {
         _ kind: AccessKind, topic: Span<UInt8>, client: AuthenticatedClient, now: Int64
     ) -> AccessDecision {
         precondition(kind == .read || kind == .write, "decideMessage judges messages; subscriptions go to decide")
+        // Expiry before the memo: a remembered allow never outlives the connection's end.
+        if let expiresAt = client.expiresAt, now >= expiresAt { return .deny(.sessionExpired) }
+        if client.allowedTopics.contains(kind, topic) { return .allow }
         switch messageRuling(kind, span: topic, client: client, now: now) {
-        case .allow: return .allow
+        case .allow:
+            client.allowedTopics.remember(kind, topic)
+            return .allow
         case .deny(let denial, _): return .deny(denial)
         }
     }

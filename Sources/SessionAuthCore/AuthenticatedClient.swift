@@ -13,7 +13,11 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
     /// The session profile's rules for this role, expanded for this connection.
     /// Read on every message; written only by the plugin's tick on the same thread (callbacks never run
     /// concurrently), so the runtime's exclusivity bookkeeping is skipped for it and for `expiresAt`.
-    @exclusivity(unchecked) public internal(set) var rules: ClientRules
+    @exclusivity(unchecked) public internal(set) var rules: ClientRules {
+        didSet { allowedTopics.clear() }
+    }
+    /// The topics this connection was last allowed to publish and to receive on, under `rules`.
+    @exclusivity(unchecked) var allowedTopics = AllowedTopicMemo()
     /// The session's `expires_at`, kept current from the store.
     public internal(set) var sessionExpiresAt: Int64? {
         didSet { expiresAt = Self.earliest(sessionExpiresAt, token?.disconnectAt) }

@@ -9,7 +9,7 @@ public struct ConnectionID: Hashable, Sendable {
 /// Tracking is by connection, not by username: two sessions may both have a device named `sensor1`,
 /// and closing one must disconnect only its own.
 public struct ClientRegistry: Sendable {
-    private var clients: [ConnectionID: AuthenticatedClient] = [:]
+    private var clients = ConnectionTable()
     private var connectionByClientID: [String: ConnectionID] = [:]
     private var connectionsBySession: [String: Set<ConnectionID>] = [:]
     /// Connections that ended but are kept until the next tick (see `depart`).
@@ -34,7 +34,7 @@ public struct ClientRegistry: Sendable {
             remove(previous)
         }
         remove(connection)
-        clients[connection] = client
+        clients.insert(client, for: connection)
         connectionByClientID[client.clientID] = connection
         connectionsBySession[client.sessionID, default: []].insert(connection)
         if let expiresAt = client.expiresAt { schedule(connection, at: expiresAt) }
@@ -49,7 +49,7 @@ public struct ClientRegistry: Sendable {
 
     @discardableResult
     public mutating func remove(_ connection: ConnectionID) -> AuthenticatedClient? {
-        guard let client = clients.removeValue(forKey: connection) else { return nil }
+        guard let client = clients.removeValue(for: connection) else { return nil }
         if connectionByClientID[client.clientID] == connection {
             connectionByClientID.removeValue(forKey: client.clientID)
         }
@@ -70,7 +70,7 @@ public struct ClientRegistry: Sendable {
     /// expired or gone, its token revoked or expired. Looks at every connection: for a full reload and
     /// for token revocations (rare); session changes and expiry have the cheaper sweeps below.
     public mutating func evictClientsNoLongerAllowed(_ sessions: SessionSnapshot, now: Int64) -> [Eviction] {
-        evict(Array(clients.keys), sessions, now)
+        evict(clients.entries.map(\.connection), sessions, now)
     }
 
     /// The same judgement for the connections of the sessions that changed in the store: what a
@@ -120,8 +120,8 @@ public struct ClientRegistry: Sendable {
     /// that are already connected (a subscription no longer allowed stops receiving: every delivery
     /// is checked again).
     public mutating func recompileRules(_ compile: (AuthenticatedClient) -> ClientRules) {
-        for (connection, client) in clients {
-            clients[connection]?.rules = compile(client)
+        for (_, client) in clients.entries {
+            client.rules = compile(client)
         }
     }
 

@@ -1,0 +1,102 @@
+/// The registry's map from a connection to its client, looked up on every PUBLISH and every delivery.
+///
+/// Written by hand because `Dictionary` hashes every key with SipHash (about 250 instructions per lookup
+/// here, measured with callgrind); a connection id is the address of the broker's `struct mosquitto`,
+/// unique while the connection lives and chosen by the broker, not by a client, so a multiplicative hash
+/// cannot be steered into collisions. Open addressing with linear probing, at most half full; removal
+/// shifts the following entries back, so there are no tombstones to accumulate.
+struct ConnectionTable: Sendable {
+    /// Marks a free slot; no connection has this address (allocations are aligned).
+    private static let empty = UInt.max
+
+    private var keys: [UInt]
+    private var values: [AuthenticatedClient?]
+    private var shift: Int
+    private(set) var count = 0
+
+    init() {
+        keys = Array(repeating: Self.empty, count: 16)
+        values = Array(repeating: nil, count: 16)
+        shift = UInt.bitWidth - 4
+    }
+
+    private var mask: Int { keys.count - 1 }
+
+    /// Fibonacci hashing of the address without its alignment bits, which are always zero.
+    private func home(_ key: UInt) -> Int {
+        Int(truncatingIfNeeded: ((key &>> 4) &* 0x9E37_79B9_7F4A_7C15) &>> UInt(shift))
+    }
+
+    private func slot(of key: UInt) -> Int? {
+        var index = home(key)
+        while true {
+            let stored = keys[index]
+            if stored == key { return index }
+            if stored == Self.empty { return nil }
+            index = (index &+ 1) & mask
+        }
+    }
+
+    subscript(connection: ConnectionID) -> AuthenticatedClient? {
+        guard connection.rawValue != Self.empty, let index = slot(of: connection.rawValue) else { return nil }
+        return values[index]
+    }
+
+    mutating func insert(_ client: AuthenticatedClient, for connection: ConnectionID) {
+        let key = connection.rawValue
+        precondition(key != Self.empty, "not a connection address")
+        if let index = slot(of: key) {
+            values[index] = client
+            return
+        }
+        if (count + 1) * 2 > keys.count { grow() }
+        var index = home(key)
+        while keys[index] != Self.empty { index = (index &+ 1) & mask }
+        keys[index] = key
+        values[index] = client
+        count += 1
+    }
+
+    @discardableResult
+    mutating func removeValue(for connection: ConnectionID) -> AuthenticatedClient? {
+        guard connection.rawValue != Self.empty, var hole = slot(of: connection.rawValue) else { return nil }
+        let removed = values[hole]
+        // Backward-shift deletion: move up every following entry whose home is not between the hole
+        // and its own slot, so every remaining key is still found from its home.
+        var next = (hole &+ 1) & mask
+        while keys[next] != Self.empty {
+            let wanted = home(keys[next])
+            let staysPut = hole <= next ? (hole < wanted && wanted <= next) : (hole < wanted || wanted <= next)
+            if !staysPut {
+                keys[hole] = keys[next]
+                values[hole] = values[next]
+                hole = next
+            }
+            next = (next &+ 1) & mask
+        }
+        keys[hole] = Self.empty
+        values[hole] = nil
+        count -= 1
+        return removed
+    }
+
+    /// Every registered connection and its client, in no particular order.
+    var entries: [(connection: ConnectionID, client: AuthenticatedClient)] {
+        var result: [(connection: ConnectionID, client: AuthenticatedClient)] = []
+        result.reserveCapacity(count)
+        for index in keys.indices where keys[index] != Self.empty {
+            if let client = values[index] { result.append((ConnectionID(keys[index]), client)) }
+        }
+        return result
+    }
+
+    private mutating func grow() {
+        let old = entries
+        let capacity = keys.count * 2
+        keys = Array(repeating: Self.empty, count: capacity)
+        values = Array(repeating: nil, count: capacity)
+        shift -= 1
+        count = 0
+        for (connection, client) in old { insert(client, for: connection) }
+    }
+}
