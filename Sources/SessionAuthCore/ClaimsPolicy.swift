@@ -36,12 +36,12 @@ public struct ClaimsPolicy: Equatable, Sendable {
             return .issuedInFuture(issuedAt: issuedAt)
         }
         if let issuer {
-            guard let actual = claims.issuer, actual.utf8.elementsEqual(issuer.utf8) else {
+            guard let actual = claims.issuer, actual.hasSameBytes(as: issuer) else {
                 return .issuerMismatch(claims.issuer)
             }
         }
         if let audience {
-            guard claims.audience.contains(where: { $0.utf8.elementsEqual(audience.utf8) }) else {
+            guard claims.audience.contains(where: { $0.hasSameBytes(as: audience) }) else {
                 return .audienceMismatch
             }
         }

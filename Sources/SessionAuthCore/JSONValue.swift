@@ -17,7 +17,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// under which "\u{212A}" (Kelvin sign) equals "K", and a header or claim name must mean one exact name.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        for (name, value) in members where name.utf8.elementsEqual(key.utf8) {
+        for (name, value) in members where name.hasSameBytes(as: key) {
             return value
         }
         return nil
@@ -31,11 +31,11 @@ public indirect enum JSONValue: Equatable, Sendable {
         case (.bool(let a), .bool(let b)): return a == b
         case (.integer(let a), .integer(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return a.hasSameBytes(as: b)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
-            for (x, y) in zip(a, b) where !x.0.utf8.elementsEqual(y.0.utf8) || x.1 != y.1 {
+            for (x, y) in zip(a, b) where !x.0.hasSameBytes(as: y.0) || x.1 != y.1 {
                 return false
             }
             return true

@@ -32,7 +32,7 @@ public enum JWSAlgorithm: String, Sendable, Equatable, Hashable, CaseIterable {
     /// Parses the header's `alg`, compared as bytes: "none", "None", "hs256" and the like are nil.
     public init?(headerValue: String) {
         // Not `init(rawValue:)`: String equality is Unicode canonical equivalence, and a name is bytes.
-        guard let match = Self.allCases.first(where: { $0.rawValue.utf8.elementsEqual(headerValue.utf8) }) else {
+        guard let match = Self.allCases.first(where: { $0.rawValue.hasSameBytes(as: headerValue) }) else {
             return nil
         }
         self = match

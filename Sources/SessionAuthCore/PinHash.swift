@@ -23,14 +23,20 @@ public struct PinHash: Equatable, Sendable {
     }
 
     /// Parses the stored form; nil when it is not one this version understands.
+    /// Runs at every pin CONNECT, so it reads one byte array by position (the form has a fixed length)
+    /// rather than splitting the string.
     public init?(stored: String) {
-        let parts = stored.utf8.split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].elementsEqual(Self.scheme.utf8),
-            let salt = Hex.decode(parts[1]), let digest = Hex.decode(parts[2]),
-            salt.count == Self.saltLength, digest.count == Self.digestLength
+        let bytes = Array(stored.utf8)
+        let saltStart = Self.storedPrefix.count
+        let separator = saltStart + Self.saltLength * 2
+        guard bytes.count == separator + 1 + Self.digestLength * 2, bytes.starts(with: Self.storedPrefix),
+            bytes[separator] == UInt8(ascii: "$"),
+            let salt = Hex.decode(bytes[saltStart..<separator]), let digest = Hex.decode(bytes[(separator + 1)...])
         else { return nil }
         self.init(salt: salt, digest: digest)
     }
+
+    private static let storedPrefix = Array("\(scheme)$".utf8)
 
     public var stored: String {
         "\(Self.scheme)$\(Hex.encode(salt))$\(Hex.encode(digest))"

@@ -63,7 +63,7 @@ extension LoginPolicy {
         guard let record = sessions.tokens.operatorToken(tokenID) else {
             return .failure(.unknownOperatorToken(tokenID))
         }
-        guard record.device.utf8.elementsEqual(subject.utf8), record.role.utf8.elementsEqual(role.utf8) else {
+        guard record.device.hasSameBytes(as: subject), record.role.hasSameBytes(as: role) else {
             return .failure(.operatorTokenMismatch(tokenID))
         }
         let name = IssuedToken.rulesName(tokenID: tokenID)

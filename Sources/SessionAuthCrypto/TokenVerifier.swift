@@ -71,7 +71,7 @@ public struct TokenVerifier: Sendable {
     /// keys, or naming a stale kid would reach keys the issuer did not mean.
     func candidateKeys(_ algorithm: JWSAlgorithm, keyID: String?) -> Result<[ConfiguredKey], TokenError> {
         if let keyID {
-            let named = keys.filter { $0.keyID?.utf8.elementsEqual(keyID.utf8) ?? false }
+            let named = keys.filter { $0.keyID?.hasSameBytes(as: keyID) ?? false }
             guard let key = named.first else { return .failure(.unknownKeyID(keyID)) }
             // JWKSet refuses duplicate kids, but keys may come from several files: fail closed, not first-wins.
             guard named.count == 1 else { return .failure(.ambiguousKeyID(keyID)) }
