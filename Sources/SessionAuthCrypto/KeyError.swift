@@ -43,7 +43,7 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ecCurveNotSupported:
             return "EC keys must be on P-256 or P-384"
         case .ecCoordinateLength(let expected, let x, let y):
-            return "EC coordinates must be \(expected) bytes each (got x \(x), y \(y))"
+            return "EC coordinates must be 1 to \(expected) bytes each (got x \(x), y \(y))"
         case .ecPointNotOnCurve:
             return "the EC public point is not a valid point of the curve"
         case .ed25519KeyLength(let count):

@@ -26,16 +26,21 @@ extension VerificationKey {
         return try adopting(pkey, keyID: keyID)
     }
 
-    /// An EC public key from its affine coordinates, each exactly the curve's field length
-    /// (RFC 7518 §6.2.1.2: 32 bytes for P-256, 48 for P-384). The point must be on the curve.
+    /// An EC public key from its affine coordinates (RFC 7518 §6.2.1.2: the curve's field length, 32 bytes
+    /// for P-256, 48 for P-384). A shorter coordinate is taken as the same number with its leading zero
+    /// bytes left out, and padded: PyJWT 2.6 (Debian bookworm's python3-jwt) writes them that way for about
+    /// one key in 140, and an operator's JWKS from it must load. Longer is refused. The point must be on
+    /// the curve.
     public static func ec(
         curve family: JWSAlgorithm.KeyFamily, x: [UInt8], y: [UInt8], keyID: String?
     ) throws(KeyError) -> VerificationKey {
         guard let curve = ECCurve(family) else { throw .ecCurveNotSupported }
-        guard x.count == curve.fieldLength, y.count == curve.fieldLength else {
-            throw .ecCoordinateLength(expected: curve.fieldLength, x: x.count, y: y.count)
+        let size = curve.fieldLength
+        guard (1...size).contains(x.count), (1...size).contains(y.count) else {
+            throw .ecCoordinateLength(expected: size, x: x.count, y: y.count)
         }
-        let point: [UInt8] = [0x04] + x + y  // SEC 1 §2.3.3 uncompressed encoding
+        let padded = { (coordinate: [UInt8]) in Array(repeating: 0, count: size - coordinate.count) + coordinate }
+        let point: [UInt8] = [0x04] + padded(x) + padded(y)  // SEC 1 §2.3.3 uncompressed encoding
         // The builder reads the group name and the point at OSSL_PARAM_BLD_to_param, inside these scopes.
         let pkey = curve.groupName.withCString { groupName in
             point.withUnsafeBufferPointer { encoded in

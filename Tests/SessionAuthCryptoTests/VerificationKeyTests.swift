@@ -86,21 +86,36 @@ import Testing
         #expect(ERR_peek_error() == 0)
     }
 
-    @Test func ecCoordinatesMustBeExactlyTheFieldSize() throws {
+    @Test func ecCoordinatesAreAtMostTheFieldSize() throws {
         let jwk = try #require(Self.vectors.keys["p256"]?.jwk)
         let x = Bytes.base64URL(try #require(jwk["x"]))
         let y = Bytes.base64URL(try #require(jwk["y"]))
         #expect(try VerificationKey.ec(curve: .ecP256, x: x, y: y, keyID: nil).family == .ecP256)
-        #expect(throws: KeyError.ecCoordinateLength(expected: 32, x: 31, y: 32)) {
+        // Without its leading byte, a coordinate that does not start with zero is another number: off the curve.
+        #expect(x[0] != 0)
+        #expect(throws: KeyError.ecPointNotOnCurve) {
             try VerificationKey.ec(curve: .ecP256, x: Array(x.dropFirst()), y: y, keyID: nil)
         }
         #expect(throws: KeyError.ecCoordinateLength(expected: 32, x: 33, y: 32)) {
             try VerificationKey.ec(curve: .ecP256, x: [0] + x, y: y, keyID: nil)
         }
-        // P-256 coordinates given as P-384 are the wrong size, not silently another key.
-        #expect(throws: KeyError.ecCoordinateLength(expected: 48, x: 32, y: 32)) {
+        #expect(throws: KeyError.ecCoordinateLength(expected: 32, x: 0, y: 32)) {
+            try VerificationKey.ec(curve: .ecP256, x: [], y: y, keyID: nil)
+        }
+        // P-256 coordinates given as P-384 are padded into a point that is not on P-384: never another key.
+        #expect(throws: KeyError.ecPointNotOnCurve) {
             try VerificationKey.ec(curve: .ecP384, x: x, y: y, keyID: nil)
         }
+    }
+
+    /// PyJWT 2.6 leaves out a coordinate's leading zero bytes (about one key in 140); such a JWK loads as the
+    /// key it stands for. This P-256 point's x starts with a zero byte.
+    @Test func aCoordinateWithoutItsLeadingZeroIsTheSameKey() throws {
+        let x = Bytes.base64URL("AIH8l8LjwGtL_zXe_Aqn45cia7r6dd5U7QnP-z1ETNI")
+        let y = Bytes.base64URL("d_Y_1qxER3w9e1KLSlboE3E8ShnIt2l2pe26XUjV8sY")
+        #expect(x.count == 32 && x[0] == 0)
+        #expect(try VerificationKey.ec(curve: .ecP256, x: x, y: y, keyID: nil).family == .ecP256)
+        #expect(try VerificationKey.ec(curve: .ecP256, x: Array(x.dropFirst()), y: y, keyID: nil).family == .ecP256)
         #expect(throws: KeyError.ecCurveNotSupported) { try VerificationKey.ec(curve: .rsa, x: x, y: y, keyID: nil) }
     }
 
