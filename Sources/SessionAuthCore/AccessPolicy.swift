@@ -71,7 +71,12 @@ public enum AccessPolicy {
     public static func decideMessage(
         _ kind: AccessKind, topic: Span<UInt8>, client: AuthenticatedClient, now: Int64
     ) -> AccessDecision {
-        precondition(kind == .read || kind == .write, "decideMessage judges messages; subscriptions go to decide")
+        guard kind == .read || kind == .write else {
+            // Not a message: judged the general way (the plugin never sends these here; no trap in the broker).
+            var bytes: [UInt8] = []
+            for index in topic.indices { bytes.append(topic[index]) }
+            return decide(kind, topic: String(decoding: bytes, as: UTF8.self), client: client, now: now)
+        }
         // Expiry before the memo: a remembered allow never outlives the connection's end.
         if let expiresAt = client.expiresAt, now >= expiresAt { return .deny(.sessionExpired) }
         if client.allowedTopics.contains(kind, topic) { return .allow }

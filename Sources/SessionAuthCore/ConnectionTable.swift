@@ -4,18 +4,16 @@
 /// here, measured with callgrind); a connection id is the address of the broker's `struct mosquitto`,
 /// unique while the connection lives and chosen by the broker, not by a client, so a multiplicative hash
 /// cannot be steered into collisions. Open addressing with linear probing, at most half full; removal
-/// shifts the following entries back, so there are no tombstones to accumulate.
+/// shifts the following entries back, so there are no tombstones to accumulate. A slot is free when it
+/// holds no client, so every address is a valid key (no sentinel value to trap on).
 struct ConnectionTable: Sendable {
-    /// Marks a free slot; no connection has this address (allocations are aligned).
-    private static let empty = UInt.max
-
     private var keys: [UInt]
     private var values: [AuthenticatedClient?]
     private var shift: Int
     private(set) var count = 0
 
     init() {
-        keys = Array(repeating: Self.empty, count: 16)
+        keys = Array(repeating: 0, count: 16)
         values = Array(repeating: nil, count: 16)
         shift = UInt.bitWidth - 4
     }
@@ -29,29 +27,27 @@ struct ConnectionTable: Sendable {
 
     private func slot(of key: UInt) -> Int? {
         var index = home(key)
-        while true {
-            let stored = keys[index]
-            if stored == key { return index }
-            if stored == Self.empty { return nil }
+        while values[index] != nil {
+            if keys[index] == key { return index }
             index = (index &+ 1) & mask
         }
+        return nil
     }
 
     subscript(connection: ConnectionID) -> AuthenticatedClient? {
-        guard connection.rawValue != Self.empty, let index = slot(of: connection.rawValue) else { return nil }
+        guard let index = slot(of: connection.rawValue) else { return nil }
         return values[index]
     }
 
     mutating func insert(_ client: AuthenticatedClient, for connection: ConnectionID) {
         let key = connection.rawValue
-        precondition(key != Self.empty, "not a connection address")
         if let index = slot(of: key) {
             values[index] = client
             return
         }
         if (count + 1) * 2 > keys.count { grow() }
         var index = home(key)
-        while keys[index] != Self.empty { index = (index &+ 1) & mask }
+        while values[index] != nil { index = (index &+ 1) & mask }
         keys[index] = key
         values[index] = client
         count += 1
@@ -59,12 +55,12 @@ struct ConnectionTable: Sendable {
 
     @discardableResult
     mutating func removeValue(for connection: ConnectionID) -> AuthenticatedClient? {
-        guard connection.rawValue != Self.empty, var hole = slot(of: connection.rawValue) else { return nil }
+        guard var hole = slot(of: connection.rawValue) else { return nil }
         let removed = values[hole]
         // Backward-shift deletion: move up every following entry whose home is not between the hole
         // and its own slot, so every remaining key is still found from its home.
         var next = (hole &+ 1) & mask
-        while keys[next] != Self.empty {
+        while values[next] != nil {
             let wanted = home(keys[next])
             let staysPut = hole <= next ? (hole < wanted && wanted <= next) : (hole < wanted || wanted <= next)
             if !staysPut {
@@ -74,7 +70,7 @@ struct ConnectionTable: Sendable {
             }
             next = (next &+ 1) & mask
         }
-        keys[hole] = Self.empty
+        keys[hole] = 0
         values[hole] = nil
         count -= 1
         return removed
@@ -84,7 +80,7 @@ struct ConnectionTable: Sendable {
     var entries: [(connection: ConnectionID, client: AuthenticatedClient)] {
         var result: [(connection: ConnectionID, client: AuthenticatedClient)] = []
         result.reserveCapacity(count)
-        for index in keys.indices where keys[index] != Self.empty {
+        for index in values.indices {
             if let client = values[index] { result.append((ConnectionID(keys[index]), client)) }
         }
         return result
@@ -93,7 +89,7 @@ struct ConnectionTable: Sendable {
     private mutating func grow() {
         let old = entries
         let capacity = keys.count * 2
-        keys = Array(repeating: Self.empty, count: capacity)
+        keys = Array(repeating: 0, count: capacity)
         values = Array(repeating: nil, count: capacity)
         shift -= 1
         count = 0

@@ -52,8 +52,11 @@ import Testing
             "s1/dt/t/dev1/x", "s1/dt/t/dev1/x", "s1/cmd/fw/dev1/set", "s1/cmd/fw/dev1/set", "s1/dt/t/dev1/x",
             "s1/dt/t/dev9/x", "s1/cmd/fw/dev9/set", "$SYS/x", "s1/dt/t/dev1/x", "s1", "s1/", "s1/cmd/fw/dev1/set",
             "s1/dt/t/dev1/" + String(repeating: "y", count: 300), "s1/dt/t/dev1/" + String(repeating: "y", count: 300),
+            "s1/cmd/+/dev1/#", "#",
+            "$share/g/s1/cmd/+/dev1/#",
         ]
-        for kind in [AccessKind.write, .read] {
+        // Subscribe and unsubscribe too: decideMessage hands them to the general path rather than trapping.
+        for kind in AccessKind.allCases {
             for topic in topics {
                 #expect(
                     Self.message(kind, topic, client)

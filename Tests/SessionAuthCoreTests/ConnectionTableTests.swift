@@ -41,6 +41,11 @@ import Testing
         #expect(table.count == 0 && table.entries.isEmpty)
         #expect(table[connections[0]] == nil)
         #expect(table.removeValue(for: ConnectionID(UInt.max)) == nil)
+        // Every address is a key, the extremes included.
+        table.insert(Self.client(2), for: ConnectionID(0))
+        table.insert(Self.client(3), for: ConnectionID(UInt.max))
+        #expect(table[ConnectionID(0)] === table.entries.first { $0.connection == ConnectionID(0) }?.client)
+        #expect(table[ConnectionID(UInt.max)] != nil && table.count == 2)
     }
 }
 
