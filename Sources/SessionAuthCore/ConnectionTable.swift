@@ -4,16 +4,18 @@
 /// here, measured with callgrind); a connection id is the address of the broker's `struct mosquitto`,
 /// unique while the connection lives and chosen by the broker, not by a client, so a multiplicative hash
 /// cannot be steered into collisions. Open addressing with linear probing, at most half full; removal
-/// shifts the following entries back, so there are no tombstones to accumulate. A slot is free when it
-/// holds no client, so every address is a valid key (no sentinel value to trap on).
+/// shifts the following entries back, so there are no tombstones to accumulate. Free slots are marked in
+/// their own array, so every address is a valid key (no sentinel value to trap on).
 struct ConnectionTable: Sendable {
     private var keys: [UInt]
+    private var occupied: [Bool]
     private var values: [AuthenticatedClient?]
     private var shift: Int
     private(set) var count = 0
 
     init() {
         keys = Array(repeating: 0, count: 16)
+        occupied = Array(repeating: false, count: 16)
         values = Array(repeating: nil, count: 16)
         shift = UInt.bitWidth - 4
     }
@@ -27,7 +29,7 @@ struct ConnectionTable: Sendable {
 
     private func slot(of key: UInt) -> Int? {
         var index = home(key)
-        while values[index] != nil {
+        while occupied[index] {
             if keys[index] == key { return index }
             index = (index &+ 1) & mask
         }
@@ -47,8 +49,9 @@ struct ConnectionTable: Sendable {
         }
         if (count + 1) * 2 > keys.count { grow() }
         var index = home(key)
-        while values[index] != nil { index = (index &+ 1) & mask }
+        while occupied[index] { index = (index &+ 1) & mask }
         keys[index] = key
+        occupied[index] = true
         values[index] = client
         count += 1
     }
@@ -60,7 +63,7 @@ struct ConnectionTable: Sendable {
         // Backward-shift deletion: move up every following entry whose home is not between the hole
         // and its own slot, so every remaining key is still found from its home.
         var next = (hole &+ 1) & mask
-        while values[next] != nil {
+        while occupied[next] {
             let wanted = home(keys[next])
             let staysPut = hole <= next ? (hole < wanted && wanted <= next) : (hole < wanted || wanted <= next)
             if !staysPut {
@@ -71,6 +74,7 @@ struct ConnectionTable: Sendable {
             next = (next &+ 1) & mask
         }
         keys[hole] = 0
+        occupied[hole] = false
         values[hole] = nil
         count -= 1
         return removed
@@ -90,6 +94,7 @@ struct ConnectionTable: Sendable {
         let old = entries
         let capacity = keys.count * 2
         keys = Array(repeating: 0, count: capacity)
+        occupied = Array(repeating: false, count: capacity)
         values = Array(repeating: nil, count: capacity)
         shift -= 1
         count = 0
