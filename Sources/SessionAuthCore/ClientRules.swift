@@ -49,9 +49,13 @@ public final class ClientRules: Equatable, Sendable {
         var grants: [Compiled] = []
         var brokenDeny: ProfileRule? = nil
         for rule in profile?.rules(for: role) ?? [] {
-            let expanded = RulePattern.expand(
-                rule.pattern, username: username, clientID: clientID, sessionID: sessionID, role: role)
-            let filter = RulePattern.problem(rule.pattern) == nil ? TopicFilter(topicRoot + expanded) : nil
+            var filter: TopicFilter? = nil
+            if let pattern = rule.compilablePattern {
+                var bytes = Array(topicRoot.utf8)
+                RulePattern.expand(
+                    pattern, into: &bytes, username: username, clientID: clientID, sessionID: sessionID, role: role)
+                filter = TopicFilter(utf8: bytes)
+            }
             switch (rule.access, filter) {
             case (.deny, let filter?):
                 denies.append(Compiled(rule: rule, filter: filter))

@@ -15,25 +15,23 @@ public enum Hex {
         guard text.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(text.count / 2)
-        var high: UInt8? = nil
-        for char in text {
-            guard let value = nibble(char) else { return nil }
-            if let h = high {
-                out.append(h << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
+        var iterator = text.makeIterator()
+        while let high = iterator.next(), let low = iterator.next() {
+            let value = nibble(high) << 4 | nibble(low)
+            // An invalid digit reads as 0x100: the only way past 0xff.
+            guard value <= 0xff else { return nil }
+            out.append(UInt8(truncatingIfNeeded: value))
         }
         return out
     }
 
-    private static func nibble(_ char: UInt8) -> UInt8? {
+    /// The digit's value, or 0x100 for a byte that is no hex digit (no optional on the pin CONNECT path).
+    private static func nibble(_ char: UInt8) -> UInt16 {
         switch char {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return char - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return char - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return char - UInt8(ascii: "A") + 10
-        default: return nil
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt16(char &- UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt16(char &- UInt8(ascii: "a") &+ 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt16(char &- UInt8(ascii: "A") &+ 10)
+        default: return 0x100
         }
     }
 }

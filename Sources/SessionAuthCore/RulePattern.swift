@@ -35,23 +35,31 @@ public enum RulePattern {
         -> String
     {
         var out: [UInt8] = []
-        let bytes = Array(pattern.utf8)
+        expand(
+            Array(pattern.utf8), into: &out, username: username, clientID: clientID, sessionID: sessionID, role: role)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `pattern` to `out` with its placeholders replaced: how a connection's rule is compiled
+    /// behind its topic root, in one buffer.
+    static func expand(
+        _ pattern: [UInt8], into out: inout [UInt8], username: String, clientID: String, sessionID: String, role: String
+    ) {
         var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 1 < bytes.count {
-                switch bytes[index + 1] {
+        while index < pattern.count {
+            if pattern[index] == UInt8(ascii: "%"), index + 1 < pattern.count {
+                switch pattern[index + 1] {
                 case UInt8(ascii: "u"): out += username.utf8
                 case UInt8(ascii: "c"): out += clientID.utf8
                 case UInt8(ascii: "s"): out += sessionID.utf8
                 case UInt8(ascii: "r"): out += role.utf8
-                default: out += [bytes[index], bytes[index + 1]]
+                default: out += [pattern[index], pattern[index + 1]]
                 }
                 index += 2
                 continue
             }
-            out.append(bytes[index])
+            out.append(pattern[index])
             index += 1
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -6,53 +6,61 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
     /// The longest topic or filter MQTT can carry: its length is a two-byte prefix (MQTT §1.5.3).
     static let maxLength = 65_535
 
-    public let levels: [TopicLevel]
-    private let text: String
-    /// The filter's UTF-8, known valid. `matches` walks this one buffer rather than `levels`, whose
-    /// literal arrays would each cost a retain and a release per level per call.
+    /// The filter's UTF-8, known valid: the only thing stored. `matches` walks this one buffer, and a
+    /// filter compiled at every CONNECT costs one array (per-level arrays cost ~4,000 instructions
+    /// to build and free per filter, measured in a pin CONNECT).
     @usableFromInline let pattern: [UInt8]
 
     /// The filter text, as given.
-    public var description: String { text }
+    public var description: String { String(decoding: pattern, as: UTF8.self) }
+
+    /// The filter's levels, split on demand (the subscribe checks `covers` and `intersects` read them).
+    public var levels: [TopicLevel] {
+        pattern.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { level in
+            if level.count == 1, level.first == UInt8(ascii: "+") { return .singleLevel }
+            if level.count == 1, level.first == UInt8(ascii: "#") { return .multiLevel }
+            return .literal(Array(level))
+        }
+    }
 
     /// Nil when `text` is not a valid filter: empty, contains NUL, `#` not alone as the last level,
     /// `+` not alone in its level, or longer than 65535 bytes.
     public init?(_ text: String) {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= Self.maxLength else { return nil }
-        var levels: [TopicLevel] = []
-        var current: [UInt8] = []
-        // One more pass than there are bytes: the end of the text closes the last level like a '/'.
-        var iterator = bytes.makeIterator()
-        while true {
-            let byte = iterator.next()
-            if let byte, byte != UInt8(ascii: "/") {
-                guard byte != 0 else { return nil }
-                current.append(byte)
-                continue
-            }
-            // `#` must be the last level: a level after it means the filter is malformed.
-            if levels.last == .multiLevel { return nil }
-            if current.contains(UInt8(ascii: "+")) || current.contains(UInt8(ascii: "#")) {
-                switch current {
-                case [UInt8(ascii: "+")]: levels.append(.singleLevel)
-                case [UInt8(ascii: "#")]: levels.append(.multiLevel)
-                default: return nil  // `a+`, `#a`, `++`: a wildcard must be alone in its level.
-                }
-            } else {
-                levels.append(.literal(current))
-            }
-            current = []
-            if byte == nil { break }
-        }
-        self.levels = levels
-        self.text = text
-        self.pattern = Array(bytes)
+        self.init(utf8: Array(text.utf8))
     }
 
-    // The text is a function of the levels, so comparing and hashing the levels is enough.
-    public static func == (lhs: TopicFilter, rhs: TopicFilter) -> Bool { lhs.levels == rhs.levels }
-    public func hash(into hasher: inout Hasher) { hasher.combine(levels) }
+    /// Same as `init?(_:)`, taking the filter's bytes (which need not be valid UTF-8 to be checked,
+    /// but a filter that is not UTF-8 is refused by MQTT before it reaches here).
+    public init?(utf8 bytes: [UInt8]) {
+        guard Self.isValid(bytes) else { return nil }
+        self.pattern = bytes
+    }
+
+    /// MQTT §4.7.1: a wildcard stands alone in its level, `#` only as the last level; no NUL anywhere.
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= maxLength else { return false }
+        let slash = UInt8(ascii: "/")
+        var levelStart = 0
+        for index in bytes.indices {
+            switch bytes[index] {
+            case slash:
+                levelStart = index + 1
+            case 0:
+                return false
+            case UInt8(ascii: "+"):
+                guard index == levelStart, index + 1 == bytes.count || bytes[index + 1] == slash else { return false }
+            case UInt8(ascii: "#"):
+                guard index == levelStart, index + 1 == bytes.count else { return false }
+            default:
+                continue
+            }
+        }
+        return true
+    }
+
+    // The bytes and the levels determine each other, so comparing and hashing the bytes is enough.
+    public static func == (lhs: TopicFilter, rhs: TopicFilter) -> Bool { lhs.pattern == rhs.pattern }
+    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 
     /// True when the topic name `topic` is matched by this filter. A topic that is not a valid name
     /// (empty, or containing `+`, `#` or NUL) is matched by no filter.
