@@ -54,11 +54,12 @@ struct JSONReader {
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONError) {
-        let expected = word.withUTF8Buffer { Array($0) }
-        guard bytes.count - index >= expected.count,
-            bytes[index..<(index + expected.count)].elementsEqual(expected)
-        else { throw .invalidLiteral }
-        index += expected.count
+        let length = word.utf8CodeUnitCount
+        let matches = word.withUTF8Buffer { expected in
+            bytes.count - index >= length && bytes[index..<(index + length)].elementsEqual(expected)
+        }
+        guard matches else { throw .invalidLiteral }
+        index += length
     }
 
     private mutating func array(depth: Int) throws(JSONError) -> JSONValue {
@@ -93,16 +94,27 @@ struct JSONReader {
             return .object([])
         }
         var members: [(String, JSONValue)] = []
-        // Hashed, not a linear scan, so a megabyte-sized object costs linear time; Swift's hasher is
-        // seeded per process, so chosen names cannot force collisions.
-        var names = Set<[UInt8]>()
+        // Small objects (every JOSE header and claim set) are checked for a repeated name by comparing
+        // with the names so far; past `namesCompared` members the names go into a set, so a megabyte-sized
+        // object still costs linear time. Swift's hasher is seeded per process: chosen names cannot force
+        // collisions.
+        var names: Set<[UInt8]>? = nil
         while true {
             skipWhitespace()
             guard let byte = peek() else { throw .unexpectedEnd }
             guard byte == UInt8(ascii: "\"") else { throw .expectedMemberName }
             let name = try string()
             // Decoded bytes: `"a"` and `"\u0061"` are the same name (RFC 7493 §2.3).
-            guard names.insert(name).inserted else { throw .duplicateMemberName }
+            if var seen = names {
+                names = nil  // hands the storage over, so the insert does not copy the set
+                guard seen.insert(Array(name)).inserted else { throw .duplicateMemberName }
+                names = seen
+            } else {
+                guard !members.contains(where: { $0.0.utf8.elementsEqual(name) }) else { throw .duplicateMemberName }
+                if members.count + 1 == Self.namesCompared {
+                    names = Set(members.map { Array($0.0.utf8) } + [Array(name)])
+                }
+            }
             skipWhitespace()
             guard let colon = peek() else { throw .unexpectedEnd }
             guard colon == UInt8(ascii: ":") else { throw .expectedColon }
@@ -121,18 +133,40 @@ struct JSONReader {
         }
     }
 
-    /// The decoded UTF-8 of a string starting at its opening quote.
-    private mutating func string() throws(JSONError) -> [UInt8] {
+    /// Members an object may have before repeated names are found through a set instead of by comparison.
+    static let namesCompared = 16
+
+    /// The decoded UTF-8 of a string starting at its opening quote. A string without escapes (nearly
+    /// every one in a token) is the run of bytes up to the closing quote, returned without a copy.
+    private mutating func string() throws(JSONError) -> ArraySlice<UInt8> {
         index += 1  // '"'
-        var out: [UInt8] = []
+        let start = index
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return bytes[start..<(index - 1)]
+            case UInt8(ascii: "\\"):
+                var out = Array(bytes[start..<index])
+                try appendEscapedRest(to: &out)
+                return out[...]
+            case 0x00..<0x20: throw .controlCharacterInString  // RFC 8259 §7: these must be escaped
+            default: index += 1  // UTF-8 already validated as a whole
+            }
+        }
+        throw .unexpectedEnd
+    }
+
+    /// The rest of a string from its first backslash, appended to `out` decoded.
+    private mutating func appendEscapedRest(to out: inout [UInt8]) throws(JSONError) {
         while true {
             guard let byte = peek() else { throw .unexpectedEnd }
             index += 1
             switch byte {
-            case UInt8(ascii: "\""): return out
+            case UInt8(ascii: "\""): return
             case UInt8(ascii: "\\"): try escape(into: &out)
-            case 0x00..<0x20: throw .controlCharacterInString  // RFC 8259 §7: these must be escaped
-            default: out.append(byte)  // UTF-8 already validated as a whole
+            case 0x00..<0x20: throw .controlCharacterInString
+            default: out.append(byte)
             }
         }
     }

@@ -25,16 +25,17 @@ public enum JWSDigest: Sendable {
         }
     }
 
-    /// OpenSSL's static `EVP_MD` (not to be freed).
+    /// The `EVP_MD`, fetched from the provider once for the process (not to be freed). OpenSSL's
+    /// static `EVP_sha256()` makes every `EVP_DigestVerifyInit` fetch it again.
     public var messageDigest: OpaquePointer? {
         switch self {
-        case .sha256: return EVP_sha256()
-        case .sha384: return EVP_sha384()
-        case .sha512: return EVP_sha512()
+        case .sha256: return fetchedSHA256
+        case .sha384: return fetchedSHA384
+        case .sha512: return fetchedSHA512
         }
     }
 
-    /// The name `EVP_Q_mac` takes for the HMAC's digest.
+    /// The digest's name as OpenSSL's HMAC takes it (`EVP_Q_mac`, the `digest` parameter).
     public var name: String {
         switch self {
         case .sha256: return "SHA256"
@@ -43,3 +44,7 @@ public enum JWSDigest: Sendable {
         }
     }
 }
+
+private nonisolated(unsafe) let fetchedSHA256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+private nonisolated(unsafe) let fetchedSHA384: OpaquePointer? = EVP_MD_fetch(nil, "SHA384", nil) ?? EVP_sha384()
+private nonisolated(unsafe) let fetchedSHA512: OpaquePointer? = EVP_MD_fetch(nil, "SHA512", nil) ?? EVP_sha512()

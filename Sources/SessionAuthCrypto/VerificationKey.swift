@@ -18,11 +18,18 @@ public final class VerificationKey: @unchecked Sendable {
     public let keyID: String?
     public let family: JWSAlgorithm.KeyFamily
     let material: Material
+    /// For an HMAC secret: the secret keyed once per hash, which every check duplicates.
+    let preparedHMAC: PreparedHMAC?
 
     private init(material: Material, family: JWSAlgorithm.KeyFamily, keyID: String?) {
         self.material = material
         self.family = family
         self.keyID = keyID
+        if case .hmacSecret(let secret) = material {
+            preparedHMAC = PreparedHMAC(secret: secret)
+        } else {
+            preparedHMAC = nil
+        }
     }
 
     /// Takes ownership of `pkey`: it is kept on success and freed when inspection refuses it.

@@ -34,6 +34,24 @@ import Testing
         #expect(Self.message(.write, "s1/dt/t/dev1/x", client, now: Self.now + 10) == .deny(.sessionExpired))
     }
 
+    /// The memo compares eight bytes at a time and then the tail: one byte changed anywhere, in a word or
+    /// in the tail, at every length around the word size, is another topic.
+    @Test(arguments: [1, 7, 8, 9, 15, 16, 17, 40])
+    func aTopicDifferingInAnyOneByteIsNotRemembered(length: Int) {
+        let topic = Array(repeating: UInt8(ascii: "a"), count: length)
+        var memo = AllowedTopicMemo()
+        memo.remember(.write, topic.span)
+        func remembers(_ bytes: [UInt8]) -> Bool { memo.contains(.write, bytes.span) }
+        #expect(remembers(topic))
+        for position in 0..<length {
+            var other = topic
+            other[position] = UInt8(ascii: "b")
+            #expect(!remembers(other), "differs at byte \(position) of \(length)")
+        }
+        #expect(!remembers(topic + [UInt8(ascii: "a")]))
+        #expect(!remembers(Array(topic.dropLast())))
+    }
+
     @Test func onlyTheSameBytesInTheSameDirectionAreRemembered() {
         let client = Self.device()
         #expect(Self.message(.write, "s1/dt/t/dev1/x", client) == .allow)

@@ -117,9 +117,41 @@ import Testing
             ("{\"\":1,\"\":2}", .duplicateMemberName), ("{\"a\":{\"b\":1,\"b\":1}}", .duplicateMemberName),
             ("[{\"alg\":\"HS256\",\"x\":0,\"alg\":\"none\"}]", .duplicateMemberName),
             (#"{"😀":1,"\uD83D\uDE00":2}"#, .duplicateMemberName),
+            // Around the member count where repeated names stop being found by comparison and go to a set:
+            // the repeat of the first name as member 15, 16, 17 and 40, and an escaped spelling past it.
+            (Self.object(members: 14, then: "k0"), .duplicateMemberName),
+            (Self.object(members: 15, then: "k0"), .duplicateMemberName),
+            (Self.object(members: 16, then: "k0"), .duplicateMemberName),
+            (Self.object(members: 39, then: "k15"), .duplicateMemberName),
+            (Self.object(members: 30, then: #"\u006b3"#), .duplicateMemberName),
         ] as [(String, JSONError)])
     func refuses(text: String, error: JSONError) {
         #expect(parse(text) == .failure(error))
+    }
+
+    /// `{"k0":0,…,"k<members-1>":0,"<then>":1}`.
+    static func object(members: Int, then name: String) -> String {
+        "{" + (0..<members).map { "\"k\($0)\":0," }.joined() + "\"\(name)\":1}"
+    }
+
+    @Test(arguments: [14, 15, 16, 17, 40])
+    func objectsWithDistinctNamesParseWhateverTheirSize(members: Int) throws {
+        guard case .success(.object(let parsed)) = parse(Self.object(members: members, then: "last")) else {
+            Issue.record("an object of \(members + 1) distinct names was refused")
+            return
+        }
+        #expect(parsed.count == members + 1)
+        #expect(parsed.last?.0 == "last")
+    }
+
+    @Test func canonicallyEquivalentNamesAreDistinctNames() {
+        // "K" and the Kelvin sign are equal as Swift strings but are different names, as bytes.
+        let text = "{\"K\":1,\"\u{212A}\":2}"
+        guard case .success(.object(let parsed)) = parse(text) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(parsed.count == 2)
     }
 
     @Test(
