@@ -52,8 +52,16 @@ enum BrokerCallbacks {
     }
 
     static let aclCheck: MOSQ_FUNC_generic_callback = { _, eventData, userdata in
-        guard let state = PluginInstance.state(userdata),
-            let event = eventData?.assumingMemoryBound(to: mosquitto_evt_acl_check.self).pointee,
+        // Borrowed, not retained: the broker holds the instance for as long as the callback is registered,
+        // and a retain/release pair per check was ~45 of its instructions.
+        guard let userdata else { return MOSQ_ERR_ACL_DENIED.rawValue }
+        return Unmanaged<PluginInstance>.fromOpaque(userdata)._withUnsafeGuaranteedRef { instance in
+            checkAccess(eventData, state: instance.state)
+        }
+    }
+
+    private static func checkAccess(_ eventData: UnsafeMutableRawPointer?, state: PluginState) -> Int32 {
+        guard let event = eventData?.assumingMemoryBound(to: mosquitto_evt_acl_check.self).pointee,
             let client = event.client, let topicPointer = event.topic
         else { return MOSQ_ERR_ACL_DENIED.rawValue }
         guard let kind = accessKind(event.access) else { return MOSQ_ERR_ACL_DENIED.rawValue }
@@ -66,16 +74,15 @@ enum BrokerCallbacks {
             BrokerLog.notice("denied \(kind.rawValue) '\(LogText.topic(topic))' to \(who): not a session member")
             return MOSQ_ERR_ACL_DENIED.rawValue
         }
-        let nowSeconds = Clock.nowMilliseconds() / 1000
         let decision: AccessDecision
         switch kind {
         case .read, .write:
             let topicBytes = UnsafeBufferPointer(
                 start: UnsafeRawPointer(topicPointer).assumingMemoryBound(to: UInt8.self), count: strlen(topicPointer))
             decision = AccessPolicy.decideMessage(
-                kind, topic: Span(_unsafeElements: topicBytes), client: member, now: nowSeconds)
+                kind, topic: Span(_unsafeElements: topicBytes), client: member, now: Clock.nowMilliseconds() / 1000)
         case .subscribe, .unsubscribe:
-            decision = AccessPolicy.decide(kind, topic: topic, client: member, now: nowSeconds)
+            decision = AccessPolicy.decide(kind, topic: topic, client: member, now: Clock.nowMilliseconds() / 1000)
         }
         switch decision {
         case .allow:
