@@ -35,10 +35,12 @@ public enum Base64URL {
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(min(text.count, 1 << 20) / 4 * 3 + 3)
+        let values = sextets
         var group: UInt32 = 0
         var filled = 0
         for char in text {
-            guard let value = sextet(char) else { return nil }
+            let value = values[Int(char)]
+            guard value != invalid else { return nil }
             group = group << 6 | UInt32(value)
             filled += 1
             if filled == 4 {
@@ -77,16 +79,21 @@ public enum Base64URL {
     }
 
     /// One of the 64 characters of the base64url alphabet (RFC 4648 §5).
-    public static func isAlphabetByte(_ byte: UInt8) -> Bool { sextet(byte) != nil }
+    public static func isAlphabetByte(_ byte: UInt8) -> Bool { sextets[Int(byte)] != invalid }
 
-    private static func sextet(_ char: UInt8) -> UInt8? {
-        switch char {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return char &- UInt8(ascii: "A")
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): return char &- UInt8(ascii: "a") &+ 26
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return char &- UInt8(ascii: "0") &+ 52
+    /// Marks a byte outside the alphabet in `sextets`.
+    private static let invalid: UInt8 = 0xff
+
+    /// Each byte's 6-bit value, or `invalid`: a table read per character instead of a chain of range
+    /// checks (a token's CONNECT decodes and shape-checks ~500 characters).
+    private static let sextets: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return UInt8(byte) &- UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return UInt8(byte) &- UInt8(ascii: "a") &+ 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt8(byte) &- UInt8(ascii: "0") &+ 52
         case UInt8(ascii: "-"): return 62
         case UInt8(ascii: "_"): return 63
-        default: return nil
+        default: return invalid
         }
     }
 }

@@ -31,12 +31,9 @@ enum PresentedCredential: Equatable {
     /// this only routes the credential, so a malformed token gets a token error, not "bad password".
     static func hasTokenShape(_ bytes: [UInt8]) -> Bool {
         var dots = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                dots += 1
-            } else if !Base64URL.isAlphabetByte(byte) {
-                return false
-            }
+        for byte in bytes where !Base64URL.isAlphabetByte(byte) {
+            guard byte == UInt8(ascii: ".") else { return false }
+            dots += 1
         }
         return dots == 2 && bytes.count >= 5
     }
