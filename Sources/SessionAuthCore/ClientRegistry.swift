@@ -30,12 +30,13 @@ public struct ClientRegistry: Sendable {
     /// Records a connection that passed CONNECT. A connection already holding the same client id is
     /// forgotten: the broker is about to take it over, and its disconnect may come after this admit.
     public mutating func admit(_ client: AuthenticatedClient, as connection: ConnectionID) {
-        if let previous = connectionByClientID[client.clientID], previous != connection {
+        // One hash of each name per admit and per removal: the string keys are what a CONNECT pays here.
+        // The client id is filed before the previous holder is removed, so that removal leaves it alone.
+        remove(connection)
+        if let previous = connectionByClientID.updateValue(connection, forKey: client.clientID) {
             remove(previous)
         }
-        remove(connection)
         clients.insert(client, for: connection)
-        connectionByClientID[client.clientID] = connection
         connectionsBySession[client.sessionID, default: []].insert(connection)
         if let expiresAt = client.expiresAt { schedule(connection, at: expiresAt) }
     }
@@ -50,12 +51,14 @@ public struct ClientRegistry: Sendable {
     @discardableResult
     public mutating func remove(_ connection: ConnectionID) -> AuthenticatedClient? {
         guard let client = clients.removeValue(for: connection) else { return nil }
-        if connectionByClientID[client.clientID] == connection {
-            connectionByClientID.removeValue(forKey: client.clientID)
+        if let index = connectionByClientID.index(forKey: client.clientID),
+            connectionByClientID.values[index] == connection
+        {
+            connectionByClientID.remove(at: index)
         }
-        connectionsBySession[client.sessionID]?.remove(connection)
-        if connectionsBySession[client.sessionID]?.isEmpty == true {
-            connectionsBySession.removeValue(forKey: client.sessionID)
+        if let index = connectionsBySession.index(forKey: client.sessionID) {
+            connectionsBySession.values[index].remove(connection)
+            if connectionsBySession.values[index].isEmpty { connectionsBySession.remove(at: index) }
         }
         return client
     }

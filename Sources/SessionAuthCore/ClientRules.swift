@@ -48,10 +48,14 @@ public final class ClientRules: Equatable, Sendable {
         var denies: [Compiled] = []
         var grants: [Compiled] = []
         var brokenDeny: ProfileRule? = nil
-        for rule in profile?.rules(for: role) ?? [] {
+        // Runs at every CONNECT: no intermediate arrays, and each filter's bytes in one allocation.
+        let identitiesLength = username.utf8.count + clientID.utf8.count + sessionID.utf8.count + role.utf8.count
+        for rule in profile?.rules ?? [] where rule.role == role {
             var filter: TopicFilter? = nil
             if let pattern = rule.compilablePattern {
-                var bytes = Array(topicRoot.utf8)
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(topicRoot.utf8.count + pattern.count + identitiesLength)
+                bytes += topicRoot.utf8
                 RulePattern.expand(
                     pattern, into: &bytes, username: username, clientID: clientID, sessionID: sessionID, role: role)
                 filter = TopicFilter(utf8: bytes)

@@ -170,6 +170,20 @@ import Testing
         #expect(registry[ConnectionID(2)] == new)
     }
 
+    @Test func readmittingAConnectionUnderTheSameClientIDKeepsTheClientID() {
+        var registry = ClientRegistry()
+        let first = Fixtures.client(session: "s1", clientID: "a")
+        let again = Fixtures.client(session: "s1", clientID: "a")
+        registry.admit(first, as: ConnectionID(1))
+        registry.admit(again, as: ConnectionID(1))
+        #expect(registry.count == 1)
+        #expect(registry.holdsClientID("a"))
+        #expect(registry[ConnectionID(1)] == again)
+        registry.remove(ConnectionID(1))
+        #expect(!registry.holdsClientID("a"))
+        #expect(registry.count == 0)
+    }
+
     @Test func readmittingAConnectionReplacesItsClient() {
         var registry = ClientRegistry()
         let first = Fixtures.client(session: "s1", clientID: "a")
