@@ -35,22 +35,25 @@ public enum Base64URL {
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(min(text.count, 1 << 20) / 4 * 3 + 3)
-        let values = sextets
+        let values = sextets.span
         var group: UInt32 = 0
         var filled = 0
+        var invalidSeen: UInt8 = 0
         for char in text {
             let value = values[Int(char)]
-            guard value != invalid else { return nil }
-            group = group << 6 | UInt32(value)
-            filled += 1
+            // Checked once at the end: an invalid byte anywhere refuses the whole text.
+            invalidSeen |= value & 0x80
+            group = group &<< 6 | UInt32(value & 0x3f)
+            filled &+= 1
             if filled == 4 {
-                out.append(UInt8(truncatingIfNeeded: group >> 16))
-                out.append(UInt8(truncatingIfNeeded: group >> 8))
+                out.append(UInt8(truncatingIfNeeded: group &>> 16))
+                out.append(UInt8(truncatingIfNeeded: group &>> 8))
                 out.append(UInt8(truncatingIfNeeded: group))
                 group = 0
                 filled = 0
             }
         }
+        guard invalidSeen == 0 else { return nil }
         switch filled {
         case 0:
             return out

@@ -2,7 +2,7 @@
 ///
 /// Integers that fit `Int64` are kept exact, apart from other numbers, so a time claim such as
 /// `exp` never passes through a `Double`. Objects keep their members in document order.
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -17,8 +17,9 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// under which "\u{212A}" (Kelvin sign) equals "K", and a header or claim name must mean one exact name.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        for (name, value) in members where name.hasSameBytes(as: key) {
-            return value
+        // By index: iterating the tuples would copy (retain and release) every name and value passed over.
+        for index in members.indices where members[index].0.hasSameBytes(as: key) {
+            return members[index].1
         }
         return nil
     }

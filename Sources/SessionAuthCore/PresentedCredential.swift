@@ -9,13 +9,15 @@ enum PresentedCredential: Equatable {
 
     static func classify(_ attempt: LoginAttempt) -> Result<PresentedCredential, LoginRefusal> {
         if let password = attempt.password, !password.isEmpty {
-            if let credential = PinCredential(password: password) {
-                guard let username = attempt.username else { return .failure(.missingUsername) }
-                return .success(.pin(username: username, credential))
-            }
+            // The two shapes exclude each other (a `:` is no base64url byte), so the order only saves
+            // work: the token test stops at a pin's `:`, while the pin test would scan a whole token.
             if hasTokenShape(password) {
                 guard let username = attempt.username else { return .failure(.missingUsername) }
                 return .success(.token(password, claimedUsername: username))
+            }
+            if let credential = PinCredential(password: password) {
+                guard let username = attempt.username else { return .failure(.missingUsername) }
+                return .success(.pin(username: username, credential))
             }
         }
         // The mosquitto-go-auth convention: the token as the username, whatever the password says.
