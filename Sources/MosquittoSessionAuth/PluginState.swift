@@ -92,9 +92,7 @@ final class PluginState {
         }
         lastMetricsPublished = nowMilliseconds
         let now = nowMilliseconds / 1000
-        // Every sys_interval, not per message: a pass over the sessions is affordable here.
-        let open = sessions.sessions.values.reduce(0) { $0 + ($1.status(at: now) == .open ? 1 : 0) }
-        return metrics.entries(sessionsOpen: open, clientsConnected: registry.count)
+        return metrics.entries(sessionsOpen: sessions.openSessions(at: now), clientsConnected: registry.count)
     }
 
     func client(_ connection: ConnectionID) -> AuthenticatedClient? {

@@ -9,6 +9,7 @@ public struct SessionSnapshot: Sendable {
     public private(set) var revision: Int64 = 0
     /// Revoked tokens and devices, and the operator tokens.
     public var tokens = TokenSnapshot()
+    private var openCount = OpenSessionCount()
 
     public init() {}
 
@@ -25,9 +26,15 @@ public struct SessionSnapshot: Sendable {
     /// Applies rows read from the store; a row replaces any older copy of the same session.
     public mutating func apply(_ records: [SessionRecord]) {
         for record in records {
-            sessions[record.id] = record
+            if let previous = sessions.updateValue(record, forKey: record.id) { openCount.remove(previous) }
+            openCount.add(record)
             revision = max(revision, record.revision)
         }
+    }
+
+    /// How many sessions are open at `now` (seconds), without a pass over them (`OpenSessionCount`).
+    public mutating func openSessions(at now: Int64) -> Int {
+        openCount.open(at: now)
     }
 
     /// Profiles are few and small: they are always replaced whole.
