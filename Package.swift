@@ -66,9 +66,12 @@ let package = Package(
             path: "Benchmarks/Provision"),
         // `make soak`: connect/auth/publish/disconnect churn and a bad-login flood against the real broker
         // with build/'s plugin; every decision checked, the broker's memory measured before and after.
-        .executableTarget(name: "soak", dependencies: ["CMosquittoClient"], path: "Tools/Soak"),
+        .executableTarget(name: "soak", dependencies: ["CMosquittoClient", "SeededRandom"], path: "Tools/Soak"),
+        // One seeded generator for the randomized tests and the soak, so a failing sequence reproduces.
+        .target(name: "SeededRandom", path: "Tools/SeededRandom"),
 
-        .testTarget(name: "SessionAuthCoreTests", dependencies: ["SessionAuthCore", "SessionAuthCrypto"]),
+        .testTarget(
+            name: "SessionAuthCoreTests", dependencies: ["SessionAuthCore", "SessionAuthCrypto", "SeededRandom"]),
         .testTarget(
             name: "SessionAuthCryptoTests", dependencies: ["SessionAuthCrypto", "SessionAuthCore"],
             resources: [.copy("Vectors")]),
@@ -83,6 +86,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["CMosquittoClient"]),
-        .testTarget(name: "TopicMatcherDifferentialTests", dependencies: ["SessionAuthCore", "CMosquittoClient"]),
+        .testTarget(
+            name: "TopicMatcherDifferentialTests",
+            dependencies: ["SessionAuthCore", "CMosquittoClient", "SeededRandom"]),
     ]
 )

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import SessionAuthCore
@@ -46,18 +47,5 @@ import Testing
         table.insert(Self.client(3), for: ConnectionID(UInt.max))
         #expect(table[ConnectionID(0)] === table.entries.first { $0.connection == ConnectionID(0) }?.client)
         #expect(table[ConnectionID(UInt.max)] != nil && table.count == 2)
-    }
-}
-
-/// A seeded generator, so that a failing sequence is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,23 +1,11 @@
 import CMosquittoClient
+import SeededRandom
 import SessionAuthCore
 import Testing
 
 /// Compares `TopicFilter` with libmosquitto's own matcher on random pairs, and checks `covers` and
 /// `intersects` against brute force over every small topic. Seeded, so a failure reproduces.
 @Suite struct TopicMatcherDifferentialTests {
-    /// SplitMix64 (Steele, Lea, Flood 2014): tiny and deterministic, unlike SystemRandomNumberGenerator.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     static let literalLevels = ["a", "b", "$SYS", "$x", ""]
     static let filterLevels = literalLevels + ["+", "#"]
     static let topicAlphabet = ["a", "b", "$x", ""]

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Starvation: several threads send bad logins as fast as they can (wrong pins, and tokens that cost a
 /// full signature verification) while a probe logs in validly every 50 ms; each probe's CONNACK must
@@ -74,7 +75,7 @@ final class Flooder: @unchecked Sendable {
     let fixture: SoakFixture
     let book: SessionBook
     let tally: Tally
-    var generator: SeededGenerator
+    var generator: SplitMix64
 
     init(index: Int, port: Int, fixture: SoakFixture, book: SessionBook, tally: Tally, seed: UInt64) {
         self.index = index
@@ -82,7 +83,7 @@ final class Flooder: @unchecked Sendable {
         self.fixture = fixture
         self.book = book
         self.tally = tally
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
     }
 
     func run(until stop: FloodPhase.Flag) {

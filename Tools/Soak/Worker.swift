@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Hands out cycle numbers to the workers until a phase's count is reached.
 final class CycleCounter: @unchecked Sendable {
@@ -27,7 +28,7 @@ final class Worker: @unchecked Sendable {
     let fixture: SoakFixture
     let book: SessionBook
     let tally: Tally
-    var generator: SeededGenerator
+    var generator: SplitMix64
     private var serial = 0
     private var watcher: SoakClient?
     /// Denied publishes aimed at the watched session: each one a message the watcher must not get.
@@ -43,7 +44,7 @@ final class Worker: @unchecked Sendable {
         self.fixture = fixture
         self.book = book
         self.tally = tally
-        generator = SeededGenerator(seed: seed &+ UInt64(index) &* 0x1000_0001)
+        generator = SplitMix64(seed: seed &+ UInt64(index) &* 0x1000_0001)
     }
 
     func run(_ counter: CycleCounter) {
