@@ -9,12 +9,7 @@ public struct PinCredential: Equatable, Sendable {
     /// Returns nil when the password is not of this form at all.
     public init?(password: some Collection<UInt8>) {
         let bytes = Array(password)
-        // Backwards through a span: every token password is scanned here before it is routed as a token.
-        let span = bytes.span
-        var position = span.count
-        while position > 0, span[position &- 1] != UInt8(ascii: ":") { position &-= 1 }
-        guard position > 0 else { return nil }
-        let colon = position - 1
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         let sessionID = Array(bytes[..<colon])
         let pin = Array(bytes[(colon + 1)...])
         guard !sessionID.isEmpty, !pin.isEmpty, pin.count <= Self.maxPinLength else { return nil }

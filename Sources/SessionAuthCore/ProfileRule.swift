@@ -45,4 +45,9 @@ public struct Profile: Equatable, Sendable {
     public func rules(for role: String) -> [ProfileRule] {
         rules.filter { $0.role == role }
     }
+
+    /// Whether `role` has any rule here, without collecting them (asked at every token CONNECT).
+    public func hasRules(for role: String) -> Bool {
+        rules.contains { $0.role == role }
+    }
 }

@@ -44,7 +44,7 @@ extension LoginPolicy {
         guard let profile = sessions.profiles[session.type] else {
             return .failure(.unknownProfile(session: sessionID, profile: session.type))
         }
-        guard profile.rules.contains(where: { $0.role == role }) else {
+        guard profile.hasRules(for: role) else {
             return .failure(.roleHasNoRules(profile: profile.name, role: role))
         }
         return .success(

@@ -26,7 +26,8 @@ public enum JWSDigest: Sendable {
     }
 
     /// The `EVP_MD`, fetched from the provider once for the process (not to be freed). OpenSSL's
-    /// static `EVP_sha256()` makes every `EVP_DigestVerifyInit` fetch it again.
+    /// static `EVP_sha256()` makes every `EVP_Digest` and `EVP_DigestVerifyInit` fetch it again (measured:
+    /// 10,400 → 3,400 instructions for the one digest of a pin CONNECT).
     public var messageDigest: OpaquePointer? {
         switch self {
         case .sha256: return fetchedSHA256

@@ -8,6 +8,8 @@ final class PreparedHMAC: @unchecked Sendable {
     /// Keyed `EVP_MAC_CTX`s, owned here and never updated: every check works on its own duplicate,
     /// so checks on several threads (sessionctl, the tests) share nothing mutable.
     private let keyed: [(digest: JWSDigest, context: OpaquePointer)]
+    /// The secret's length in bytes (RFC 7518 §3.2 asks at least the hash's output per algorithm).
+    let secretLength: Int
 
     /// Keys a context for each hash the secret is long enough for (RFC 7518 §3.2); a hash whose
     /// context OpenSSL could not make has none, and its tokens are refused.
@@ -17,6 +19,7 @@ final class PreparedHMAC: @unchecked Sendable {
             if let context = Self.keyedContext(secret: secret, digest: digest) { keyed.append((digest, context)) }
         }
         self.keyed = keyed
+        secretLength = secret.count
     }
 
     deinit {

@@ -12,9 +12,9 @@ public enum SignatureVerifier {
         // The key's family decides, never the token: no RS/HS or curve confusion.
         guard key.accepts(algorithm) else { return false }
         switch key.material {
-        case .hmacSecret:
+        case .hmacSecret(let secret):
             guard let digest = JWSDigest(algorithm) else { return false }
-            return verifyHMAC(digest, key: key.preparedHMAC, signingInput: signingInput, signature: signature)
+            return verifyHMAC(digest, secret: secret, signingInput: signingInput, signature: signature)
         case .publicKey(let pkey, let profile):
             switch algorithm {
             case .es256, .es384:
@@ -41,10 +41,12 @@ public enum SignatureVerifier {
 
     /// RFC 7518 §3.2: HMAC over the signing input, compared in constant time with a signature of
     /// exactly the hash length (a truncated MAC is not accepted).
-    private static func verifyHMAC(_ digest: JWSDigest, key: PreparedHMAC?, signingInput: [UInt8], signature: [UInt8])
-        -> Bool
-    {
-        guard signature.count == digest.outputLength, let mac = key?.mac(digest, of: signingInput) else { return false }
+    private static func verifyHMAC(
+        _ digest: JWSDigest, secret: PreparedHMAC, signingInput: [UInt8], signature: [UInt8]
+    ) -> Bool {
+        guard signature.count == digest.outputLength, let mac = secret.mac(digest, of: signingInput) else {
+            return false
+        }
         return CRYPTO_memcmp(mac, signature, digest.outputLength) == 0
     }
 

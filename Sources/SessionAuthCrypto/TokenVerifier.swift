@@ -40,16 +40,17 @@ public struct TokenVerifier: Sendable {
     /// The claims of `token` if it is well formed, allowed, signed by a configured key and valid at `now`
     /// (seconds since the epoch); else the first reason it is not.
     public func verify(_ token: some Collection<UInt8>, now: Int64) -> Result<TokenClaims, TokenError> {
-        // Copies at most one byte past the cap, which CompactJWS then refuses.
-        verify(
-            bytes: Array(token.prefix(maxTokenLength < Int.max ? max(maxTokenLength, 0) + 1 : maxTokenLength)), now: now
-        )
+        judge(CompactJWS.parse(token, maxLength: maxTokenLength), now: now)
     }
 
     /// Same as `verify(_:now:)` on bytes already in an array (the broker's path: no generic copy).
     public func verify(bytes token: [UInt8], now: Int64) -> Result<TokenClaims, TokenError> {
+        judge(CompactJWS.parse(bytes: token, maxLength: maxTokenLength), now: now)
+    }
+
+    private func judge(_ parsed: Result<CompactJWS, TokenError>, now: Int64) -> Result<TokenClaims, TokenError> {
         let jws: CompactJWS
-        switch CompactJWS.parse(bytes: token, maxLength: maxTokenLength) {
+        switch parsed {
         case .failure(let error): return .failure(error)
         case .success(let parsed): jws = parsed
         }

@@ -11,25 +11,19 @@ public final class VerificationKey: @unchecked Sendable {
     enum Material {
         /// An `EVP_PKEY *` this object owns (freed in deinit).
         case publicKey(OpaquePointer, PublicKeyProfile)
-        case hmacSecret([UInt8])
+        /// The secret, keyed into OpenSSL once per hash when the key is loaded.
+        case hmacSecret(PreparedHMAC)
     }
 
     /// The JWKS `kid`, when there is one.
     public let keyID: String?
     public let family: JWSAlgorithm.KeyFamily
     let material: Material
-    /// For an HMAC secret: the secret keyed once per hash, which every check duplicates.
-    let preparedHMAC: PreparedHMAC?
 
     private init(material: Material, family: JWSAlgorithm.KeyFamily, keyID: String?) {
         self.material = material
         self.family = family
         self.keyID = keyID
-        if case .hmacSecret(let secret) = material {
-            preparedHMAC = PreparedHMAC(secret: secret)
-        } else {
-            preparedHMAC = nil
-        }
     }
 
     /// Takes ownership of `pkey`: it is kept on success and freed when inspection refuses it.
@@ -70,12 +64,12 @@ public final class VerificationKey: @unchecked Sendable {
         guard secret.count >= JWSDigest.sha256.outputLength else {
             throw .hmacSecretTooShort(bytes: secret.count)
         }
-        return VerificationKey(material: .hmacSecret(secret), family: .hmac, keyID: keyID)
+        return VerificationKey(material: .hmacSecret(PreparedHMAC(secret: secret)), family: .hmac, keyID: keyID)
     }
 
     /// The length of the HMAC secret; nil for a public key.
     public var hmacSecretLength: Int? {
-        if case .hmacSecret(let secret) = material { return secret.count }
+        if case .hmacSecret(let secret) = material { return secret.secretLength }
         return nil
     }
 
@@ -86,7 +80,7 @@ public final class VerificationKey: @unchecked Sendable {
         switch material {
         case .hmacSecret(let secret):
             guard let digest = JWSDigest(algorithm) else { return false }
-            return secret.count >= digest.outputLength
+            return secret.secretLength >= digest.outputLength
         case .publicKey:
             return family != .hmac
         }

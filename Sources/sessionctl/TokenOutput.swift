@@ -84,7 +84,7 @@ extension SessionStore {
         guard let profile = try profiles().first(where: { $0.name == session.type }) else {
             throw CLIError("session '\(session.id)' has type '\(session.type)', which is not a profile in the store")
         }
-        guard profile.rules(for: role).isEmpty else { return }
+        guard !profile.hasRules(for: role) else { return }
         var roles: [String] = []
         for rule in profile.rules where !roles.contains(rule.role) { roles.append(rule.role) }
         throw CLIError(

@@ -66,6 +66,7 @@ import Testing
         "Zm9v+", "Zm9v/w", "+/8",  // the standard alphabet's characters
         " Zm9v", "Zm9v ", "Zm 9v", "Zm9v\n", "Zm9v\r\n", "\tZm9v",  // whitespace
         "Zm9v.", "Zm9v!", "Zm9v~", "Zm9v%3D", "Zm9v\u{0}", "Zm9vé", "Ｚｍ９ｖ",
+        "!Zm9vYmFy", "Zm9v!mFy", "Zm9vYm=y",  // one bad byte first or inside a full group, the rest valid
     ])
     func refuses(text: String) {
         #expect(Base64URL.decode(text.utf8) == nil)

@@ -44,6 +44,8 @@ import Testing
         "#/a",  // '#' not last
         "a/#/b",
         "#/#",
+        "#/",  // '#' followed by an empty level is not last either
+        "a/#/",
         "a#",  // '#' not alone in its level
         "#a",
         "a/b#",
