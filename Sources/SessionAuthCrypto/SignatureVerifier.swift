@@ -15,24 +15,19 @@ public enum SignatureVerifier {
         case .hmacSecret(let secret):
             guard let digest = JWSDigest(algorithm) else { return false }
             return verifyHMAC(digest, secret: secret, signingInput: signingInput, signature: signature)
-        case .publicKey(let pkey, let profile):
+        case .publicKey(let pkey, let profile, let prepared):
             switch algorithm {
             case .es256, .es384:
-                guard let digest = JWSDigest(algorithm) else { return false }
                 return verifyECDSA(
-                    digest, pkey: pkey, profile: profile, signingInput: signingInput, signature: signature)
+                    algorithm, prepared: prepared, profile: profile, signingInput: signingInput, signature: signature)
             case .edDSA:
                 // RFC 8032 §5.1.7: a signature is exactly 64 bytes; Ed25519 hashes the message itself.
                 guard signature.count == 64 else { return false }
-                return digestVerify(pkey: pkey, digest: nil, signature: signature, message: signingInput) { _ in true }
-            case .rs256, .rs384, .rs512:
-                guard let digest = JWSDigest(algorithm) else { return false }
-                return verifyRSA(
-                    digest, pss: false, pkey: pkey, profile: profile, signingInput: signingInput, signature: signature)
-            case .ps256, .ps384, .ps512:
-                guard let digest = JWSDigest(algorithm) else { return false }
-                return verifyRSA(
-                    digest, pss: true, pkey: pkey, profile: profile, signingInput: signingInput, signature: signature)
+                return verifyEd25519(pkey: pkey, signature: signature, message: signingInput)
+            case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512:
+                // RFC 8017 §8.2.2 step 1 (and §8.1.2): the signature is exactly as long as the modulus.
+                guard signature.count == profile.componentLength else { return false }
+                return prepared.verify(algorithm, signature: signature, message: signingInput)
             case .hs256, .hs384, .hs512:
                 return false  // a public key is never an HMAC secret (accepts() already said no)
             }
@@ -50,26 +45,12 @@ public enum SignatureVerifier {
         return CRYPTO_memcmp(mac, signature, digest.outputLength) == 0
     }
 
-    /// RFC 7518 §3.3 (PKCS#1 v1.5) and §3.5 (PSS: MGF1 with the same hash, salt as long as the hash).
-    private static func verifyRSA(
-        _ digest: JWSDigest, pss: Bool, pkey: OpaquePointer, profile: PublicKeyProfile,
-        signingInput: [UInt8], signature: [UInt8]
-    ) -> Bool {
-        // RFC 8017 §8.2.2 step 1: the signature is exactly as long as the modulus.
-        guard signature.count == profile.componentLength else { return false }
-        return digestVerify(pkey: pkey, digest: digest, signature: signature, message: signingInput) { context in
-            guard pss else { return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1 }
-            return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
-                && EVP_PKEY_CTX_set_rsa_mgf1_md(context, digest.messageDigest) == 1
-                && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, digest.saltLength) == 1
-        }
-    }
-
     /// RFC 7518 §3.4: the JWS signature is r||s, each exactly the field length. It is refused unless
     /// r and s both lie in [1, n-1] (r = 0 / s = 0 is the "psychic signature", CVE-2022-21449), then
     /// re-encoded as the DER `ECDSA-Sig-Value` OpenSSL verifies. A DER signature in a JWS is refused.
     private static func verifyECDSA(
-        _ digest: JWSDigest, pkey: OpaquePointer, profile: PublicKeyProfile, signingInput: [UInt8], signature: [UInt8]
+        _ algorithm: JWSAlgorithm, prepared: PreparedSignatureChecks, profile: PublicKeyProfile,
+        signingInput: [UInt8], signature: [UInt8]
     ) -> Bool {
         let half = profile.componentLength
         guard half > 0, signature.count == half * 2, profile.groupOrder.count == half else { return false }
@@ -77,7 +58,7 @@ public enum SignatureVerifier {
         let s = Array(signature[half...])
         guard isScalar(r, below: profile.groupOrder), isScalar(s, below: profile.groupOrder) else { return false }
         guard let der = ECDSASignatureDER.encode(r: r, s: s) else { return false }
-        return digestVerify(pkey: pkey, digest: digest, signature: der, message: signingInput) { _ in true }
+        return prepared.verify(algorithm, signature: der, message: signingInput)
     }
 
     /// 1 ≤ value ≤ order - 1, for big-endian byte strings of the same length.
@@ -85,20 +66,14 @@ public enum SignatureVerifier {
         value.count == order.count && value.contains { $0 != 0 } && value.lexicographicallyPrecedes(order)
     }
 
-    /// One-shot `EVP_DigestVerify`; `configure` sets padding on the key context before the check.
-    private static func digestVerify(
-        pkey: OpaquePointer, digest: JWSDigest?, signature: [UInt8], message: [UInt8],
-        configure: (OpaquePointer) -> Bool
-    ) -> Bool {
+    /// RFC 8032 §5.1.7 through the one-shot `EVP_DigestVerify` (Ed25519 hashes the message itself).
+    private static func verifyEd25519(pkey: OpaquePointer, signature: [UInt8], message: [UInt8]) -> Bool {
         guard let context = EVP_MD_CTX_new() else {
             OpenSSLErrorQueue.clear()
             return false
         }
         defer { EVP_MD_CTX_free(context) }  // also frees the key context DigestVerifyInit made
-        var keyContext: OpaquePointer? = nil
-        guard EVP_DigestVerifyInit(context, &keyContext, digest?.messageDigest, nil, pkey) == 1,
-            let keyContext, configure(keyContext)
-        else {
+        guard EVP_DigestVerifyInit(context, nil, nil, nil, pkey) == 1 else {
             OpenSSLErrorQueue.clear()
             return false
         }
@@ -123,17 +98,6 @@ public enum SignatureVerifier {
             if let base = buffer.baseAddress { return body(base, buffer.count) }
             let zero: UInt8 = 0
             return withUnsafePointer(to: zero) { body($0, 0) }
-        }
-    }
-}
-
-extension JWSDigest {
-    /// RFC 7518 §3.5: the PSS salt is as long as the hash output.
-    fileprivate var saltLength: Int32 {
-        switch self {
-        case .sha256: return 32
-        case .sha384: return 48
-        case .sha512: return 64
         }
     }
 }

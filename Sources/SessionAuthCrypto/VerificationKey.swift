@@ -9,8 +9,8 @@ import SessionAuthCore
 /// Immutable after init; OpenSSL 3 allows one `EVP_PKEY` to verify from several threads.
 public final class VerificationKey: @unchecked Sendable {
     enum Material {
-        /// An `EVP_PKEY *` this object owns (freed in deinit).
-        case publicKey(OpaquePointer, PublicKeyProfile)
+        /// An `EVP_PKEY *` this object owns (freed in deinit), and its verify operations made ready.
+        case publicKey(OpaquePointer, PublicKeyProfile, PreparedSignatureChecks)
         /// The secret, keyed into OpenSSL once per hash when the key is loaded.
         case hmacSecret(PreparedHMAC)
     }
@@ -35,11 +35,15 @@ public final class VerificationKey: @unchecked Sendable {
             EVP_PKEY_free(pkey)
             throw error
         }
-        return VerificationKey(material: .publicKey(pkey, profile), family: profile.family, keyID: keyID)
+        return VerificationKey(material: publicKeyMaterial(pkey, profile), family: profile.family, keyID: keyID)
+    }
+
+    private static func publicKeyMaterial(_ pkey: OpaquePointer, _ profile: PublicKeyProfile) -> Material {
+        .publicKey(pkey, profile, PreparedSignatureChecks(pkey: pkey, family: profile.family))
     }
 
     deinit {
-        if case .publicKey(let pkey, _) = material {
+        if case .publicKey(let pkey, _, _) = material {
             EVP_PKEY_free(pkey)
         }
     }
@@ -55,7 +59,7 @@ public final class VerificationKey: @unchecked Sendable {
             EVP_PKEY_free(pkey)
             throw error
         }
-        self.init(material: .publicKey(pkey, profile), family: profile.family, keyID: keyID)
+        self.init(material: Self.publicKeyMaterial(pkey, profile), family: profile.family, keyID: keyID)
     }
 
     /// An HMAC secret (JWK `kty: oct`). Shorter than 32 bytes it is refused outright; whether it is
