@@ -54,18 +54,45 @@ enum BrokerCallbacks {
     static let aclCheck: MOSQ_FUNC_generic_callback = { _, eventData, userdata in
         // Borrowed, not retained: the broker holds the instance for as long as the callback is registered,
         // and a retain/release pair per check was ~45 of its instructions.
-        guard let userdata else { return MOSQ_ERR_ACL_DENIED.rawValue }
+        guard let userdata, let eventData else { return MOSQ_ERR_ACL_DENIED.rawValue }
         return Unmanaged<PluginInstance>.fromOpaque(userdata)._withUnsafeGuaranteedRef { instance in
-            checkAccess(eventData, state: instance.state)
+            checkAccess(eventData.assumingMemoryBound(to: mosquitto_evt_acl_check.self), state: instance.state)
         }
     }
 
-    private static func checkAccess(_ eventData: UnsafeMutableRawPointer?, state: PluginState) -> Int32 {
-        guard let event = eventData?.assumingMemoryBound(to: mosquitto_evt_acl_check.self).pointee,
-            let client = event.client, let topicPointer = event.topic
-        else { return MOSQ_ERR_ACL_DENIED.rawValue }
-        guard let kind = accessKind(event.access) else { return MOSQ_ERR_ACL_DENIED.rawValue }
-        // The String is made only for a log line: this runs for every PUBLISH and every delivery.
+    /// The path every PUBLISH and every delivery takes: a message on the topic its connection was last
+    /// allowed is answered here; everything else is judged by `judgeAccess`. Kept apart so this small
+    /// function saves few registers (the judgement's log lines made every check pay for them).
+    private static func checkAccess(_ event: UnsafeMutablePointer<mosquitto_evt_acl_check>, state: PluginState)
+        -> Int32
+    {
+        // Only the three fields read, not a copy of the whole event.
+        let access = event.pointee.access
+        guard access == MOSQ_ACL_WRITE || access == MOSQ_ACL_READ, let client = event.pointee.client,
+            let topicPointer = event.pointee.topic
+        else { return judgeAccess(event, state: state) }
+        let topicBytes = UnsafeBufferPointer(
+            start: UnsafeRawPointer(topicPointer).assumingMemoryBound(to: UInt8.self), count: strlen(topicPointer))
+        let kind: AccessKind = access == MOSQ_ACL_WRITE ? .write : .read
+        let shortcut = state.messageShortcut(
+            kind, topic: Span(_unsafeElements: topicBytes), connection: connectionID(client))
+        // With `log_level debug` every allow gets its log line, which only the judgement writes.
+        guard shortcut.allows(now: { Clock.nowMilliseconds() / 1000 }), !BrokerLog.isDebugEnabled else {
+            return judgeAccess(event, state: state)
+        }
+        state.metrics.aclDecided(allowed: true)
+        return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    @inline(never)
+    private static func judgeAccess(_ event: UnsafeMutablePointer<mosquitto_evt_acl_check>, state: PluginState)
+        -> Int32
+    {
+        guard let client = event.pointee.client, let topicPointer = event.pointee.topic else {
+            return MOSQ_ERR_ACL_DENIED.rawValue
+        }
+        guard let kind = accessKind(event.pointee.access) else { return MOSQ_ERR_ACL_DENIED.rawValue }
+        // The String is made only for a log line.
         var topic: String { String(cString: topicPointer) }
         guard let member = state.client(connectionID(client)) else {
             if state.options.unknownUsers == .defer { return MOSQ_ERR_PLUGIN_DEFER.rawValue }

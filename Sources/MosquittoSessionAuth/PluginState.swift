@@ -99,6 +99,11 @@ final class PluginState {
         registry[connection]
     }
 
+    /// Answers a message that repeats its connection's last allowed topic without a decision.
+    func messageShortcut(_ kind: AccessKind, topic: Span<UInt8>, connection: ConnectionID) -> MessageShortcut {
+        registry.messageShortcut(kind, topic: topic, connection: connection)
+    }
+
     /// A connection ended; returns who it was, if the plugin had let it in. It is forgotten at the next
     /// tick, after the broker has checked its will.
     func disconnected(_ connection: ConnectionID) -> AuthenticatedClient? {

@@ -22,26 +22,29 @@ struct AllowedTopicMemo: Sendable {
         return false
     }
 
-    /// Eight bytes per step, then the tail byte by byte: a device's topic is compared on every message,
+    /// Eight bytes per step, and a topic of eight bytes or more ends with one more 8-byte load that
+    /// overlaps the previous one instead of a byte loop: a device's topic is compared on every message,
     /// and a byte loop cost ~4 instructions a byte. The loads are bounds-checked like any span access,
     /// and every bit pattern is a valid `UInt64`.
     private static func equal(_ remembered: Span<UInt8>, _ topic: Span<UInt8>) -> Bool {
         let count = remembered.count
         guard count == topic.count else { return false }
+        guard count >= 8 else {
+            for offset in 0..<count where remembered[offset] != topic[offset] { return false }
+            return true
+        }
         let mine = remembered.bytes
         let theirs = topic.bytes
         var offset = 0
-        while count &- offset >= 8 {
+        while count &- offset > 8 {
             let a = unsafe mine.unsafeLoadUnaligned(fromByteOffset: offset, as: UInt64.self)
             let b = unsafe theirs.unsafeLoadUnaligned(fromByteOffset: offset, as: UInt64.self)
             guard a == b else { return false }
             offset &+= 8
         }
-        while offset < count {
-            guard remembered[offset] == topic[offset] else { return false }
-            offset &+= 1
-        }
-        return true
+        let last = count &- 8
+        return unsafe mine.unsafeLoadUnaligned(fromByteOffset: last, as: UInt64.self)
+            == theirs.unsafeLoadUnaligned(fromByteOffset: last, as: UInt64.self)
     }
 
     mutating func remember(_ kind: AccessKind, _ topic: Span<UInt8>) {

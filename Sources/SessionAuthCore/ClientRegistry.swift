@@ -27,6 +27,19 @@ public struct ClientRegistry: Sendable {
 
     public subscript(connection: ConnectionID) -> AuthenticatedClient? { clients[connection] }
 
+    /// What the registry can say about a message without judging it: most messages repeat the topic
+    /// their connection was last allowed, and this answers those without handing the client out.
+    /// `mutating` although it changes nothing: the caller then lends the registry's storage in place,
+    /// where a non-mutating call it cannot see into made it copy the whole registry per check (~185
+    /// instructions, measured with callgrind).
+    public mutating func messageShortcut(_ kind: AccessKind, topic: Span<UInt8>, connection: ConnectionID)
+        -> MessageShortcut
+    {
+        clients.withClient(connection) { client in
+            client.allowedTopics.contains(kind, topic) ? .allowedAgain(until: client.expiresAt ?? .max) : .judge
+        } ?? .notMember
+    }
+
     /// Records a connection that passed CONNECT. A connection already holding the same client id is
     /// forgotten: the broker is about to take it over, and its disconnect may come after this admit.
     public mutating func admit(_ client: AuthenticatedClient, as connection: ConnectionID) {
@@ -156,5 +169,23 @@ public struct ClientRegistry: Sendable {
     /// True when a connection the plugin let in currently holds `clientID`.
     public func holdsClientID(_ clientID: String) -> Bool {
         connectionByClientID[clientID] != nil
+    }
+}
+
+/// `ClientRegistry.messageShortcut`'s answer.
+public enum MessageShortcut: Equatable, Sendable {
+    /// The connection was last allowed exactly this topic for this direction, and stays allowed it
+    /// until its end (`until`, in seconds; `Int64.max` when it has none).
+    case allowedAgain(until: Int64)
+    /// The plugin did not let this connection in.
+    case notMember
+    /// Anything else: the message must be judged (`AccessPolicy.decideMessage`).
+    case judge
+
+    /// True when the message passes without a decision. `now` (seconds) is read only for a
+    /// connection that has an end: a remembered allow never outlives it.
+    public func allows(now: () -> Int64) -> Bool {
+        guard case .allowedAgain(let end) = self else { return false }
+        return end == .max || now() < end
     }
 }

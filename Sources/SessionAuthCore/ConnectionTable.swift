@@ -41,6 +41,13 @@ struct ConnectionTable: Sendable {
         return values[index]
     }
 
+    /// `body`'s answer for the connection's client, or nil when the connection is not here. The client
+    /// is lent, not returned: a returned reference cost a retain and a release on every ACL check.
+    func withClient<Result>(_ connection: ConnectionID, _ body: (borrowing AuthenticatedClient) -> Result) -> Result? {
+        guard let index = slot(of: connection.rawValue), let client = values[index] else { return nil }
+        return body(client)
+    }
+
     mutating func insert(_ client: AuthenticatedClient, for connection: ConnectionID) {
         let key = connection.rawValue
         if let index = slot(of: key) {

@@ -125,6 +125,20 @@ extension PluginABISuite {
             #expect(plugin.kickedClientIDs == ["dev"])
         }
 
+        @Test func aRepeatedTopicIsDeniedOnceTheSessionHasExpired() throws {
+            let plugin = try PluginHarness()
+            try plugin.addSession(id: "s1", pin: "111111", expiresAt: Int64(Date().timeIntervalSince1970) + 1)
+            plugin.start()
+            let device = plugin.client("dev")
+            #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
+            #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == authOK)
+            #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == authOK, "the remembered topic")
+            Thread.sleep(forTimeInterval: 1.2)
+            // No tick: the check itself must see the end, not only the kick.
+            #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
+            #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_READ) == aclDenied)
+        }
+
         @Test func disconnectForgetsTheClient() throws {
             let plugin = try PluginHarness()
             try plugin.addSession(id: "s1", pin: "111111")
