@@ -26,6 +26,7 @@ struct AllowedTopicMemo: Sendable {
     /// overlaps the previous one instead of a byte loop: a device's topic is compared on every message,
     /// and a byte loop cost ~4 instructions a byte. The loads are bounds-checked like any span access,
     /// and every bit pattern is a valid `UInt64`.
+    @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
     private static func equal(_ remembered: Span<UInt8>, _ topic: Span<UInt8>) -> Bool {
         let count = remembered.count
         guard count == topic.count else { return false }

@@ -27,6 +27,7 @@ struct ConnectionTable: Sendable {
         Int(truncatingIfNeeded: ((key &>> 4) &* 0x9E37_79B9_7F4A_7C15) &>> UInt(shift))
     }
 
+    @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
     private func slot(of key: UInt) -> Int? {
         var index = home(key)
         while occupied[index] {
