@@ -61,8 +61,8 @@ enum BrokerCallbacks {
     }
 
     /// The path every PUBLISH and every delivery takes: a message on the topic its connection was last
-    /// allowed is answered here; everything else is judged by `judgeAccess`. Kept apart so this small
-    /// function saves few registers (the judgement's log lines made every check pay for them).
+    /// allowed is answered here; everything else is judged by `judgeAccess`, kept in a function of its
+    /// own so that this path saves few registers (the judgement's log lines made every check pay for them).
     @inline(__always)  // one call fewer on the path of every message
     private static func checkAccess(_ event: UnsafeMutablePointer<mosquitto_evt_acl_check>, state: PluginState)
         -> Int32
