@@ -78,7 +78,7 @@ enum BrokerCallbacks {
         let shortcut = state.messageShortcut(
             kind, topic: Span(_unsafeElements: topicBytes), connection: connectionID(client))
         // With `log_level debug` every allow gets its log line, which only the judgement writes.
-        guard shortcut.allows(now: { Clock.nowMilliseconds() / 1000 }), !BrokerLog.isDebugEnabled else {
+        guard shortcut.allows(now: { Clock.nowSeconds() }), !BrokerLog.isDebugEnabled else {
             return judgeAccess(event, state: state)
         }
         state.metrics.aclDecided(allowed: true)
@@ -108,9 +108,9 @@ enum BrokerCallbacks {
             let topicBytes = UnsafeBufferPointer(
                 start: UnsafeRawPointer(topicPointer).assumingMemoryBound(to: UInt8.self), count: strlen(topicPointer))
             decision = AccessPolicy.decideMessage(
-                kind, topic: Span(_unsafeElements: topicBytes), client: member, now: Clock.nowMilliseconds() / 1000)
+                kind, topic: Span(_unsafeElements: topicBytes), client: member, now: Clock.nowSeconds())
         case .subscribe, .unsubscribe:
-            decision = AccessPolicy.decide(kind, topic: topic, client: member, now: Clock.nowMilliseconds() / 1000)
+            decision = AccessPolicy.decide(kind, topic: topic, client: member, now: Clock.nowSeconds())
         }
         switch decision {
         case .allow:

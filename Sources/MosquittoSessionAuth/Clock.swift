@@ -12,4 +12,13 @@ enum Clock {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
+
+    /// Whole seconds of wall-clock time, what expiry is compared with on every ACL check of a connection
+    /// that has an end (the same as `nowMilliseconds() / 1000` without the arithmetic).
+    @inline(never)
+    static func nowSeconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec)
+    }
 }
