@@ -29,8 +29,7 @@ public struct JOSEHeader: Equatable, Sendable {
         guard let algValue = json["alg"] else { return .failure(.missingAlgorithm) }
         guard case .string(let alg) = algValue else { return .failure(.headerMemberNotString("alg")) }
         // Compared as bytes: String `==` is canonical equivalence, and "alg" must be exactly one name.
-        guard let algorithm = JWSAlgorithm.allCases.first(where: { $0.rawValue.hasSameBytes(as: alg) })
-        else { return .failure(.unsupportedAlgorithm(alg)) }
+        guard let algorithm = JWSAlgorithm(headerValue: alg) else { return .failure(.unsupportedAlgorithm(alg)) }
 
         for (name, _) in members {
             if let refused = refusedMembers.first(where: { $0.hasSameBytes(as: name) }) {

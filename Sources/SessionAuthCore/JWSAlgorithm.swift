@@ -29,10 +29,13 @@ public enum JWSAlgorithm: String, Sendable, Equatable, Hashable, CaseIterable {
         }
     }
 
+    /// `allCases` once: it builds a new array on every call, and every token's `alg` is looked up here.
+    private static let every = allCases
+
     /// Parses the header's `alg`, compared as bytes: "none", "None", "hs256" and the like are nil.
     public init?(headerValue: String) {
         // Not `init(rawValue:)`: String equality is Unicode canonical equivalence, and a name is bytes.
-        guard let match = Self.allCases.first(where: { $0.rawValue.hasSameBytes(as: headerValue) }) else {
+        guard let match = Self.every.first(where: { $0.rawValue.hasSameBytes(as: headerValue) }) else {
             return nil
         }
         self = match
