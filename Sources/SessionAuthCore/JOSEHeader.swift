@@ -15,6 +15,11 @@ public struct JOSEHeader: Equatable, Sendable {
     /// how the payload is encoded, and a JWS verifier that ignored them would read other claims than were signed.
     public static let refusedMembers = ["crit", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "b64", "zip"]
 
+    /// Whether a byte is the first of some refused member's name, by byte value.
+    private static let startsARefusedName: [Bool] = (0...255).map { byte in
+        refusedMembers.contains { $0.utf8.first == UInt8(byte) }
+    }
+
     public init(algorithm: JWSAlgorithm, keyID: String? = nil, type: String? = nil) {
         self.algorithm = algorithm
         self.keyID = keyID
@@ -32,6 +37,8 @@ public struct JOSEHeader: Equatable, Sendable {
         guard let algorithm = JWSAlgorithm(headerValue: alg) else { return .failure(.unsupportedAlgorithm(alg)) }
 
         for (name, _) in members {
+            // Most headers hold only `alg`, `kid` and `typ`; no refused name starts with their letters.
+            guard let initial = name.utf8.first, Self.startsARefusedName[Int(initial)] else { continue }
             if let refused = refusedMembers.first(where: { $0.hasSameBytes(as: name) }) {
                 return .failure(.refusedHeaderMember(refused))
             }
