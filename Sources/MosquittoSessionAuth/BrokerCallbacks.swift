@@ -72,11 +72,9 @@ enum BrokerCallbacks {
         guard access == MOSQ_ACL_WRITE || access == MOSQ_ACL_READ, let client = event.pointee.client,
             let topicPointer = event.pointee.topic
         else { return judgeAccess(event, state: state) }
-        let topicBytes = UnsafeBufferPointer(
-            start: UnsafeRawPointer(topicPointer).assumingMemoryBound(to: UInt8.self), count: strlen(topicPointer))
         let kind: AccessKind = access == MOSQ_ACL_WRITE ? .write : .read
         let shortcut = state.messageShortcut(
-            kind, topic: Span(_unsafeElements: topicBytes), connection: connectionID(client))
+            kind, topic: Span(_unsafeElements: topicBytes(topicPointer)), connection: connectionID(client))
         // With `log_level debug` every allow gets its log line, which only the judgement writes.
         guard shortcut.allows(now: { Clock.nowSeconds() }), !BrokerLog.isDebugEnabled else {
             return judgeAccess(event, state: state)
@@ -105,10 +103,8 @@ enum BrokerCallbacks {
         let decision: AccessDecision
         switch kind {
         case .read, .write:
-            let topicBytes = UnsafeBufferPointer(
-                start: UnsafeRawPointer(topicPointer).assumingMemoryBound(to: UInt8.self), count: strlen(topicPointer))
             decision = AccessPolicy.decideMessage(
-                kind, topic: Span(_unsafeElements: topicBytes), client: member, now: Clock.nowSeconds())
+                kind, topic: Span(_unsafeElements: topicBytes(topicPointer)), client: member, now: Clock.nowSeconds())
         case .subscribe, .unsubscribe:
             decision = AccessPolicy.decide(kind, topic: topic, client: member, now: Clock.nowSeconds())
         }
@@ -178,6 +174,11 @@ enum BrokerCallbacks {
 
     private static func connectionID(_ client: OpaquePointer) -> ConnectionID {
         ConnectionID(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(client))))
+    }
+
+    /// The broker's topic as bytes, not copied: a message's topic is judged where the broker holds it.
+    private static func topicBytes(_ topic: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafeRawPointer(topic).assumingMemoryBound(to: UInt8.self), count: strlen(topic))
     }
 
     private static func bytes(_ string: UnsafePointer<CChar>?) -> [UInt8]? {

@@ -37,7 +37,7 @@ public struct ClientRegistry: Sendable {
     {
         clients.withClient(connection) { client in
             client.allowedTopics.contains(kind, topic) ? .allowedAgain(until: client.expiresAt ?? .max) : .judge
-        } ?? .notMember
+        } ?? .judge
     }
 
     /// Records a connection that passed CONNECT. A connection already holding the same client id is
@@ -177,9 +177,8 @@ public enum MessageShortcut: Equatable, Sendable {
     /// The connection was last allowed exactly this topic for this direction, and stays allowed it
     /// until its end (`until`, in seconds; `Int64.max` when it has none).
     case allowedAgain(until: Int64)
-    /// The plugin did not let this connection in.
-    case notMember
-    /// Anything else: the message must be judged (`AccessPolicy.decideMessage`).
+    /// Anything else, a connection the plugin did not let in included: the message must be judged
+    /// (`AccessPolicy.decideMessage`, which also says why it is refused).
     case judge
 
     /// True when the message passes without a decision. `now` (seconds) is read only for a
