@@ -52,11 +52,9 @@ enum BrokerCallbacks {
     }
 
     static let aclCheck: MOSQ_FUNC_generic_callback = { _, eventData, userdata in
-        // Borrowed, not retained: the broker holds the instance for as long as the callback is registered,
-        // and a retain/release pair per check was ~45 of its instructions.
         guard let userdata, let eventData else { return MOSQ_ERR_ACL_DENIED.rawValue }
-        return Unmanaged<PluginInstance>.fromOpaque(userdata)._withUnsafeGuaranteedRef { instance in
-            checkAccess(eventData.assumingMemoryBound(to: mosquitto_evt_acl_check.self), state: instance.state)
+        return PluginInstance.withBorrowedState(userdata) { state in
+            checkAccess(eventData.assumingMemoryBound(to: mosquitto_evt_acl_check.self), state: state)
         }
     }
 
@@ -125,9 +123,20 @@ enum BrokerCallbacks {
     }
 
     static let tick: MOSQ_FUNC_generic_callback = { _, _, userdata in
-        guard let state = PluginInstance.state(userdata) else { return MOSQ_ERR_SUCCESS.rawValue }
+        guard let userdata else { return MOSQ_ERR_SUCCESS.rawValue }
+        PluginInstance.withBorrowedState(userdata) { tick($0) }
+        return MOSQ_ERR_SUCCESS.rawValue
+    }
+
+    /// Every pass of the broker's loop under load, not only ten times a second when idle.
+    private static func tick(_ state: PluginState) {
         let now = Clock.nowMilliseconds()
-        for eviction in state.tick(nowMilliseconds: now) {
+        if let evictions = state.tick(nowMilliseconds: now) { disconnect(evictions, state: state) }
+        if let counters = state.metricsDue(nowMilliseconds: now) { publish(counters) }
+    }
+
+    private static func disconnect(_ evictions: [ClientRegistry.Eviction], state: PluginState) {
+        for eviction in evictions {
             state.metrics.kicked()
             let evicted = eviction.client
             // with_will false: the will of a client whose session ended must not be published.
@@ -136,8 +145,6 @@ enum BrokerCallbacks {
                 "disconnecting client '\(evicted.clientID)' (\(evicted.username)): \(eviction.reason)"
                     + (rc == MOSQ_ERR_SUCCESS.rawValue ? "" : " (kick returned \(rc))"))
         }
-        if let counters = state.metricsDue(nowMilliseconds: now) { publish(counters) }
-        return MOSQ_ERR_SUCCESS.rawValue
     }
 
     /// Retained, QoS 0, like the broker's own `$SYS` tree: who may read it is the broker's ACL's say
@@ -210,5 +217,15 @@ extension PluginInstance {
     static func state(_ userdata: UnsafeMutableRawPointer?) -> PluginState? {
         guard let userdata else { return nil }
         return Unmanaged<PluginInstance>.fromOpaque(userdata).takeUnretainedValue().state
+    }
+
+    /// The state borrowed, not retained, for the callbacks of every message and every loop pass: the broker
+    /// holds the instance for as long as the callback is registered, and a retain/release pair was ~45
+    /// instructions per call.
+    @inline(__always)
+    static func withBorrowedState<Result>(
+        _ userdata: UnsafeMutableRawPointer, _ body: (PluginState) -> Result
+    ) -> Result {
+        Unmanaged<PluginInstance>.fromOpaque(userdata)._withUnsafeGuaranteedRef { body($0.state) }
     }
 }

@@ -13,6 +13,7 @@ struct AllowedTopicMemo: Sendable {
     private var write: [UInt8]? = nil
     private var read: [UInt8]? = nil
 
+    @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
     func contains(_ kind: AccessKind, _ topic: Span<UInt8>) -> Bool {
         switch kind {
         case .write: if let write { return Self.equal(write.span, topic) }
@@ -24,8 +25,10 @@ struct AllowedTopicMemo: Sendable {
 
     /// Eight bytes per step, and a topic of eight bytes or more ends with one more 8-byte load that
     /// overlaps the previous one instead of a byte loop: a device's topic is compared on every message,
-    /// and a byte loop cost ~4 instructions a byte. The loads are bounds-checked like any span access,
-    /// and every bit pattern is a valid `UInt64`.
+    /// and a byte loop cost ~4 instructions a byte. The loads skip the span's bounds checks (two per
+    /// step) because the loop keeps them in bounds itself: both spans hold `count` bytes, `count` is at
+    /// least 8 here, every load in the loop starts below `count - 8`, and the last starts at `count - 8`.
+    /// Every bit pattern is a valid `UInt64`.
     @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
     private static func equal(_ remembered: Span<UInt8>, _ topic: Span<UInt8>) -> Bool {
         let count = remembered.count
@@ -36,16 +39,16 @@ struct AllowedTopicMemo: Sendable {
         }
         let mine = remembered.bytes
         let theirs = topic.bytes
+        let last = count &- 8
         var offset = 0
-        while count &- offset > 8 {
-            let a = unsafe mine.unsafeLoadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let b = unsafe theirs.unsafeLoadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        while offset < last {
+            let a = unsafe mine.unsafeLoadUnaligned(fromUncheckedByteOffset: offset, as: UInt64.self)
+            let b = unsafe theirs.unsafeLoadUnaligned(fromUncheckedByteOffset: offset, as: UInt64.self)
             guard a == b else { return false }
             offset &+= 8
         }
-        let last = count &- 8
-        return unsafe mine.unsafeLoadUnaligned(fromByteOffset: last, as: UInt64.self)
-            == theirs.unsafeLoadUnaligned(fromByteOffset: last, as: UInt64.self)
+        return unsafe mine.unsafeLoadUnaligned(fromUncheckedByteOffset: last, as: UInt64.self)
+            == theirs.unsafeLoadUnaligned(fromUncheckedByteOffset: last, as: UInt64.self)
     }
 
     mutating func remember(_ kind: AccessKind, _ topic: Span<UInt8>) {

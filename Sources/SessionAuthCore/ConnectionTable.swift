@@ -4,23 +4,25 @@
 /// here, measured with callgrind); a connection id is the address of the broker's `struct mosquitto`,
 /// unique while the connection lives and chosen by the broker, not by a client, so a multiplicative hash
 /// cannot be steered into collisions. Open addressing with linear probing, at most half full; removal
-/// shifts the following entries back, so there are no tombstones to accumulate. Free slots are marked in
-/// their own array, so every address is a valid key (no sentinel value to trap on).
+/// shifts the following entries back, so there are no tombstones to accumulate. A slot is free when it
+/// holds no client, so every address is a valid key (no sentinel value to trap on), and a probe reads
+/// key and client from one array (one bounds check per step instead of three).
 struct ConnectionTable: Sendable {
-    private var keys: [UInt]
-    private var occupied: [Bool]
-    private var values: [AuthenticatedClient?]
+    private struct Slot: Sendable {
+        var key: UInt = 0
+        var client: AuthenticatedClient? = nil
+    }
+
+    private var slots: [Slot]
     private var shift: Int
     private(set) var count = 0
 
     init() {
-        keys = Array(repeating: 0, count: 16)
-        occupied = Array(repeating: false, count: 16)
-        values = Array(repeating: nil, count: 16)
+        slots = Array(repeating: Slot(), count: 16)
         shift = UInt.bitWidth - 4
     }
 
-    private var mask: Int { keys.count - 1 }
+    private var mask: Int { slots.count - 1 }
 
     /// Fibonacci hashing of the address without its alignment bits, which are always zero.
     private func home(_ key: UInt) -> Int {
@@ -30,8 +32,8 @@ struct ConnectionTable: Sendable {
     @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
     private func slot(of key: UInt) -> Int? {
         var index = home(key)
-        while occupied[index] {
-            if keys[index] == key { return index }
+        while slots[index].client != nil {
+            if slots[index].key == key { return index }
             index = (index &+ 1) & mask
         }
         return nil
@@ -39,51 +41,46 @@ struct ConnectionTable: Sendable {
 
     subscript(connection: ConnectionID) -> AuthenticatedClient? {
         guard let index = slot(of: connection.rawValue) else { return nil }
-        return values[index]
+        return slots[index].client
     }
 
     /// `body`'s answer for the connection's client, or nil when the connection is not here. The client
     /// is lent, not returned: a returned reference cost a retain and a release on every ACL check.
     func withClient<Result>(_ connection: ConnectionID, _ body: (borrowing AuthenticatedClient) -> Result) -> Result? {
-        guard let index = slot(of: connection.rawValue), let client = values[index] else { return nil }
+        guard let index = slot(of: connection.rawValue), let client = slots[index].client else { return nil }
         return body(client)
     }
 
     mutating func insert(_ client: AuthenticatedClient, for connection: ConnectionID) {
         let key = connection.rawValue
         if let index = slot(of: key) {
-            values[index] = client
+            slots[index].client = client
             return
         }
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         var index = home(key)
-        while occupied[index] { index = (index &+ 1) & mask }
-        keys[index] = key
-        occupied[index] = true
-        values[index] = client
+        while slots[index].client != nil { index = (index &+ 1) & mask }
+        slots[index] = Slot(key: key, client: client)
         count += 1
     }
 
     @discardableResult
     mutating func removeValue(for connection: ConnectionID) -> AuthenticatedClient? {
         guard var hole = slot(of: connection.rawValue) else { return nil }
-        let removed = values[hole]
+        let removed = slots[hole].client
         // Backward-shift deletion: move up every following entry whose home is not between the hole
         // and its own slot, so every remaining key is still found from its home.
         var next = (hole &+ 1) & mask
-        while occupied[next] {
-            let wanted = home(keys[next])
+        while slots[next].client != nil {
+            let wanted = home(slots[next].key)
             let staysPut = hole <= next ? (hole < wanted && wanted <= next) : (hole < wanted || wanted <= next)
             if !staysPut {
-                keys[hole] = keys[next]
-                values[hole] = values[next]
+                slots[hole] = slots[next]
                 hole = next
             }
             next = (next &+ 1) & mask
         }
-        keys[hole] = 0
-        occupied[hole] = false
-        values[hole] = nil
+        slots[hole] = Slot()
         count -= 1
         return removed
     }
@@ -92,18 +89,15 @@ struct ConnectionTable: Sendable {
     var entries: [(connection: ConnectionID, client: AuthenticatedClient)] {
         var result: [(connection: ConnectionID, client: AuthenticatedClient)] = []
         result.reserveCapacity(count)
-        for index in values.indices {
-            if let client = values[index] { result.append((ConnectionID(keys[index]), client)) }
+        for slot in slots {
+            if let client = slot.client { result.append((ConnectionID(slot.key), client)) }
         }
         return result
     }
 
     private mutating func grow() {
         let old = entries
-        let capacity = keys.count * 2
-        keys = Array(repeating: 0, count: capacity)
-        occupied = Array(repeating: false, count: capacity)
-        values = Array(repeating: nil, count: capacity)
+        slots = Array(repeating: Slot(), count: slots.count * 2)
         shift -= 1
         count = 0
         for (connection, client) in old { insert(client, for: connection) }
