@@ -4,12 +4,17 @@ extension String {
     /// `utf8.elementsEqual` walks the view generically (measured: the largest single cost of a token
     /// CONNECT's JSON member lookups).
     public func hasSameBytes(as other: String) -> Bool {
-        let mine = utf8
         let theirs = other.utf8
-        guard mine.count == theirs.count else { return false }
+        guard utf8.count == theirs.count else { return false }
+        return hasSameBytes(as: theirs.span)
+    }
+
+    /// The same comparison with bytes that are not (yet) a String, such as a name the JSON reader holds.
+    public func hasSameBytes(as bytes: Span<UInt8>) -> Bool {
+        let mine = utf8
+        guard mine.count == bytes.count else { return false }
         let a = mine.span
-        let b = theirs.span
-        for index in a.indices where a[index] != b[index] { return false }
+        for index in a.indices where a[index] != bytes[index] { return false }
         return true
     }
 }

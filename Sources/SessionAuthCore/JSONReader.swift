@@ -94,6 +94,8 @@ struct JSONReader {
             return .object([])
         }
         var members: [(String, JSONValue)] = []
+        // Room for a token's header or claim set at once: growing 1, 2, 4, 8 copied the members each time.
+        members.reserveCapacity(8)
         // Small objects (every JOSE header and claim set) are checked for a repeated name by comparing
         // with the names so far; past `namesCompared` members the names go into a set, so a megabyte-sized
         // object still costs linear time. Swift's hasher is seeded per process: chosen names cannot force
@@ -110,7 +112,10 @@ struct JSONReader {
                 guard seen.insert(Array(name)).inserted else { throw .duplicateMemberName }
                 names = seen
             } else {
-                guard !members.contains(where: { $0.0.utf8.elementsEqual(name) }) else { throw .duplicateMemberName }
+                let nameBytes = name.span
+                guard !members.contains(where: { $0.0.hasSameBytes(as: nameBytes) }) else {
+                    throw .duplicateMemberName
+                }
                 if members.count + 1 == Self.namesCompared {
                     names = Set(members.map { Array($0.0.utf8) } + [Array(name)])
                 }

@@ -47,29 +47,78 @@ public struct TokenClaims: Equatable, Sendable {
     /// Reads the claims from a parsed payload. A claim present with the wrong type is refused (a `null`
     /// included), never treated as absent: an issuer that wrote it meant something by it.
     public static func parse(_ json: JSONValue) -> Result<TokenClaims, TokenError> {
-        guard case .object = json else { return .failure(.payloadNotObject) }
+        guard case .object(let members) = json else { return .failure(.payloadNotObject) }
+        // One pass over the members picks out the claims (the parser refused repeated names, so each is
+        // met at most once); looking each claim up by name walked the members eleven times per token.
+        var found = ClaimValues()
+        for index in members.indices {
+            found.take(members[index].1, named: members[index].0)
+        }
         do throws(TokenError) {
-            guard let exp = try time(json, "exp") else { throw .missingExpiry }
+            guard let exp = try time(found.exp, "exp") else { throw .missingExpiry }
             return .success(
                 TokenClaims(
-                    subject: try string(json, "sub"), sessionID: try string(json, "sid"),
-                    role: try string(json, "role"),
-                    expiresAt: exp, issuedAt: try time(json, "iat"), notBefore: try time(json, "nbf"),
-                    issuer: try string(json, "iss"), audience: try audience(json), tokenID: try string(json, "jti"),
-                    publish: try strings(json, "publ"), subscribe: try strings(json, "subs")))
+                    subject: try string(found.sub, "sub"), sessionID: try string(found.sid, "sid"),
+                    role: try string(found.role, "role"),
+                    expiresAt: exp, issuedAt: try time(found.iat, "iat"), notBefore: try time(found.nbf, "nbf"),
+                    issuer: try string(found.iss, "iss"), audience: try audience(found.aud),
+                    tokenID: try string(found.jti, "jti"),
+                    publish: try strings(found.publ, "publ"), subscribe: try strings(found.subs, "subs")))
         } catch {
             return .failure(error)
         }
     }
 
-    private static func string(_ json: JSONValue, _ name: String) throws(TokenError) -> String? {
-        guard let value = json[name] else { return nil }
+    /// The members of a claim set this plugin reads, by name; every other member is ignored.
+    private struct ClaimValues {
+        var exp, sub, sid, role, iat, nbf, iss, aud, jti, publ, subs: JSONValue?
+
+        /// A name's bytes (at most four, all claim names are) with its length above them: one integer
+        /// comparison per claim name, and a name differing in any byte or in length never matches.
+        private static func key(_ bytes: Span<UInt8>) -> UInt64? {
+            guard bytes.count <= 4 else { return nil }
+            var key = UInt64(bytes.count) << 32
+            for index in bytes.indices { key |= UInt64(bytes[index]) << (8 * UInt64(3 - index)) }
+            return key
+        }
+
+        private static func key(_ name: StaticString) -> UInt64 {
+            name.withUTF8Buffer { key($0.span) } ?? .max
+        }
+
+        private static let keys = (
+            exp: key("exp"), sub: key("sub"), sid: key("sid"), role: key("role"), iat: key("iat"), nbf: key("nbf"),
+            iss: key("iss"), aud: key("aud"), jti: key("jti"), publ: key("publ"), subs: key("subs")
+        )
+
+        mutating func take(_ value: JSONValue, named name: String) {
+            guard let key = Self.key(name.utf8.span) else { return }
+            let keys = Self.keys
+            switch key {
+            case keys.exp: exp = value
+            case keys.sub: sub = value
+            case keys.sid: sid = value
+            case keys.role: role = value
+            case keys.iat: iat = value
+            case keys.nbf: nbf = value
+            case keys.iss: iss = value
+            case keys.aud: aud = value
+            case keys.jti: jti = value
+            case keys.publ: publ = value
+            case keys.subs: subs = value
+            default: return
+            }
+        }
+    }
+
+    private static func string(_ value: JSONValue?, _ name: String) throws(TokenError) -> String? {
+        guard let value else { return nil }
         guard case .string(let text) = value else { throw .claimWrongType(name) }
         return text
     }
 
-    private static func strings(_ json: JSONValue, _ name: String) throws(TokenError) -> [String]? {
-        guard let value = json[name] else { return nil }
+    private static func strings(_ value: JSONValue?, _ name: String) throws(TokenError) -> [String]? {
+        guard let value else { return nil }
         guard case .array(let elements) = value else { throw .claimWrongType(name) }
         var texts: [String] = []
         for element in elements {
@@ -79,14 +128,14 @@ public struct TokenClaims: Equatable, Sendable {
         return texts
     }
 
-    private static func audience(_ json: JSONValue) throws(TokenError) -> [String] {
-        if case .string(let single)? = json["aud"] { return [single] }
-        return try strings(json, "aud") ?? []
+    private static func audience(_ value: JSONValue?) throws(TokenError) -> [String] {
+        if case .string(let single)? = value { return [single] }
+        return try strings(value, "aud") ?? []
     }
 
     /// A NumericDate (RFC 7519 §2): seconds since the epoch, an integer or a finite double floored.
-    private static func time(_ json: JSONValue, _ name: String) throws(TokenError) -> Int64? {
-        switch json[name] {
+    private static func time(_ value: JSONValue?, _ name: String) throws(TokenError) -> Int64? {
+        switch value {
         case nil: return nil
         case .integer(let seconds)?: return seconds
         case .number(let seconds)?:

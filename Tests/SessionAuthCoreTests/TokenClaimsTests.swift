@@ -65,9 +65,20 @@ import Testing
         #expect(claims(json) == .failure(.payloadNotObject))
     }
 
-    @Test(arguments: ["{}", #"{"sub":"d1","iat":1}"#, #"{"EXP":1}"#, #"{"exp ":1}"#, #"{"e\u0078p2":1}"#])
+    @Test(arguments: [
+        "{}", #"{"sub":"d1","iat":1}"#, #"{"EXP":1}"#, #"{"exp ":1}"#, #"{"e\u0078p2":1}"#, #"{"ex":1}"#,
+        #"{"xp":1}"#, #"{"exp\u0000":1}"#, #"{"\u0000exp":1}"#, #"{"expx":1}"#, #"{"exps":1}"#, #"{"":1}"#,
+    ])
     func refusesAPayloadWithoutExp(json: String) {
         #expect(claims(json) == .failure(.missingExpiry))
+    }
+
+    /// Names are matched on their decoded bytes: an escaped spelling of a claim's name is that claim,
+    /// and a name one byte longer or shorter than a claim's is not it (`role`/`publ`/`subs` are four bytes).
+    @Test func claimNamesAreMatchedOnTheirExactDecodedBytes() {
+        #expect(claims(#"{"\u0065xp":7,"su\u0062":"d"}"#) == .success(TokenClaims(subject: "d", expiresAt: 7)))
+        #expect(
+            claims(#"{"exp":7,"rol":"x","roles":"y","pub":[1],"sub\u0000":1}"#) == .success(TokenClaims(expiresAt: 7)))
     }
 
     @Test(
