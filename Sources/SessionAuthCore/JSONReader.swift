@@ -86,20 +86,44 @@ struct JSONReader {
     }
 
     private mutating func object(depth: Int) throws(JSONError) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        try forEachMember(depth: depth) { name, value in
+            // Room for a token's header or claim set at once: growing 1, 2, 4, 8 copied the members each time.
+            if members.isEmpty { members.reserveCapacity(8) }
+            members.append((String(decoding: name, as: UTF8.self), value))
+        }
+        return .object(members)
+    }
+
+    /// One object and nothing else (whitespace aside), its members handed to `take` as they are read
+    /// instead of collected: the caller keeps what it needs. Nothing is handed over for text that is JSON
+    /// but not an object (the answer is then false); an error may come after some members were handed over.
+    mutating func objectDocument(_ take: (ArraySlice<UInt8>, JSONValue) -> Void) throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard let first = peek() else { throw .emptyInput }
+        let isObject = first == UInt8(ascii: "{")
+        if isObject { try forEachMember(depth: 0, take) } else { _ = try value(depth: 0) }
+        skipWhitespace()
+        guard index == bytes.count else { throw .trailingContent }
+        return isObject
+    }
+
+    /// The members of the object at `index` (its `{`), each with its name as decoded bytes, in order.
+    private mutating func forEachMember(depth: Int, _ take: (ArraySlice<UInt8>, JSONValue) -> Void)
+        throws(JSONError)
+    {
         guard depth < maxDepth else { throw .tooDeep(limit: maxDepth) }
         index += 1  // '{'
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
-            return .object([])
+            return
         }
-        var members: [(String, JSONValue)] = []
-        // Room for a token's header or claim set at once: growing 1, 2, 4, 8 copied the members each time.
-        members.reserveCapacity(8)
         // Small objects (every JOSE header and claim set) are checked for a repeated name by comparing
         // with the names so far; past `namesCompared` members the names go into a set, so a megabyte-sized
         // object still costs linear time. Swift's hasher is seeded per process: chosen names cannot force
         // collisions.
+        var earlierNames: [ArraySlice<UInt8>] = []
         var names: Set<[UInt8]>? = nil
         while true {
             skipWhitespace()
@@ -112,12 +136,14 @@ struct JSONReader {
                 guard seen.insert(Array(name)).inserted else { throw .duplicateMemberName }
                 names = seen
             } else {
-                let nameBytes = name.span
-                guard !members.contains(where: { $0.0.hasSameBytes(as: nameBytes) }) else {
+                guard !earlierNames.contains(where: { $0.count == name.count && $0.elementsEqual(name) }) else {
                     throw .duplicateMemberName
                 }
-                if members.count + 1 == Self.namesCompared {
-                    names = Set(members.map { Array($0.0.utf8) } + [Array(name)])
+                if earlierNames.isEmpty { earlierNames.reserveCapacity(Self.namesCompared) }
+                earlierNames.append(name)
+                if earlierNames.count == Self.namesCompared {
+                    names = Set(earlierNames.map { Array($0) })
+                    earlierNames = []
                 }
             }
             skipWhitespace()
@@ -125,14 +151,13 @@ struct JSONReader {
             guard colon == UInt8(ascii: ":") else { throw .expectedColon }
             index += 1
             skipWhitespace()
-            let member = try value(depth: depth + 1)
-            members.append((String(decoding: name, as: UTF8.self), member))
+            take(name, try value(depth: depth + 1))
             skipWhitespace()
             guard let next = peek() else { throw .unexpectedEnd }
             index += 1
             switch next {
             case UInt8(ascii: ","): continue
-            case UInt8(ascii: "}"): return .object(members)
+            case UInt8(ascii: "}"): return
             default: throw .expectedCommaOrClose
             }
         }

@@ -23,6 +23,17 @@ public enum StrictJSONParser {
         return Result { () throws(JSONError) -> JSONValue in try reader.document() }
     }
 
+    /// Parses one JSON object with the same strictness as `parse`, without building it: each member goes
+    /// to `take` as it is read, its name as decoded bytes. True for an object, false for JSON that is
+    /// not one (nothing is handed over then). On an error some members may have been handed over already.
+    public static func forEachMember(
+        of bytes: [UInt8], maxDepth: Int = 16, _ take: (ArraySlice<UInt8>, JSONValue) -> Void
+    ) -> Result<Bool, JSONError> {
+        guard isValidUTF8(bytes) else { return .failure(.invalidUTF8) }
+        var reader = JSONReader(bytes: bytes, maxDepth: min(max(maxDepth, 0), depthCeiling))
+        return Result { () throws(JSONError) -> Bool in try reader.objectDocument(take) }
+    }
+
     /// UTF-8 as RFC 3629 §4 defines it. Validating the whole text first means every string the reader
     /// copies out is valid, and nothing downstream ever sees a replacement character instead of an error.
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

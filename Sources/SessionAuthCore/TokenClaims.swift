@@ -37,10 +37,14 @@ public struct TokenClaims: Equatable, Sendable {
     }
 
     /// Reads the claims from a JWS payload (already verified): strict JSON, an object, `exp` present.
+    /// The members are picked out as the parser reads them (it refuses repeated names, so each claim is
+    /// met at most once): no tree of the whole claim set is built and freed per token.
     public static func parse(payload: [UInt8]) -> Result<TokenClaims, TokenError> {
-        switch StrictJSONParser.parse(payload) {
+        var found = ClaimValues()
+        switch StrictJSONParser.forEachMember(of: payload, { found.take($1, named: $0.span) }) {
         case .failure(let error): return .failure(.payloadNotJSON(error))
-        case .success(let json): return parse(json)
+        case .success(false): return .failure(.payloadNotObject)
+        case .success(true): return claims(found)
         }
     }
 
@@ -48,12 +52,14 @@ public struct TokenClaims: Equatable, Sendable {
     /// included), never treated as absent: an issuer that wrote it meant something by it.
     public static func parse(_ json: JSONValue) -> Result<TokenClaims, TokenError> {
         guard case .object(let members) = json else { return .failure(.payloadNotObject) }
-        // One pass over the members picks out the claims (the parser refused repeated names, so each is
-        // met at most once); looking each claim up by name walked the members eleven times per token.
         var found = ClaimValues()
         for index in members.indices {
-            found.take(members[index].1, named: members[index].0)
+            found.take(members[index].1, named: members[index].0.utf8.span)
         }
+        return claims(found)
+    }
+
+    private static func claims(_ found: ClaimValues) -> Result<TokenClaims, TokenError> {
         do throws(TokenError) {
             guard let exp = try time(found.exp, "exp") else { throw .missingExpiry }
             return .success(
@@ -91,8 +97,8 @@ public struct TokenClaims: Equatable, Sendable {
             iss: key("iss"), aud: key("aud"), jti: key("jti"), publ: key("publ"), subs: key("subs")
         )
 
-        mutating func take(_ value: JSONValue, named name: String) {
-            guard let key = Self.key(name.utf8.span) else { return }
+        mutating func take(_ value: JSONValue, named name: Span<UInt8>) {
+            guard let key = Self.key(name) else { return }
             let keys = Self.keys
             switch key {
             case keys.exp: exp = value
