@@ -51,13 +51,9 @@ public struct CompactJWS: Equatable, Sendable {
         guard let signature = Base64URL.decode(signatureText) else { return .failure(.invalidBase64(.signature)) }
 
         let header: JOSEHeader
-        switch StrictJSONParser.parse(headerBytes) {
-        case .failure(let error): return .failure(.headerNotJSON(error))
-        case .success(let json):
-            switch JOSEHeader.parse(json) {
-            case .failure(let error): return .failure(error)
-            case .success(let parsed): header = parsed
-            }
+        switch JOSEHeader.parse(bytes: headerBytes) {
+        case .failure(let error): return .failure(error)
+        case .success(let parsed): header = parsed
         }
         return .success(
             CompactJWS(header: header, payload: payload, signingInput: Array(bytes[..<secondDot]), signature: signature)

@@ -26,32 +26,63 @@ public struct JOSEHeader: Equatable, Sendable {
         self.type = type
     }
 
+    /// Reads a header from its decoded bytes, member by member as the parser reads them (no tree).
+    public static func parse(bytes: [UInt8]) -> Result<JOSEHeader, TokenError> {
+        var found = Members()
+        switch StrictJSONParser.forEachMember(of: bytes, { found.take($1, named: $0.span) }) {
+        case .failure(let error): return .failure(.headerNotJSON(error))
+        case .success(false): return .failure(.headerNotObject)
+        case .success(true): return header(found)
+        }
+    }
+
     /// Reads a header already parsed as JSON. Members other than `alg`, `kid`, `typ` and the refused
     /// ones are ignored, as RFC 7515 §4 allows for members that are not critical.
     public static func parse(_ json: JSONValue) -> Result<JOSEHeader, TokenError> {
         guard case .object(let members) = json else { return .failure(.headerNotObject) }
+        var found = Members()
+        for index in members.indices {
+            found.take(members[index].1, named: members[index].0.utf8.span)
+        }
+        return header(found)
+    }
 
-        guard let algValue = json["alg"] else { return .failure(.missingAlgorithm) }
+    /// The members a header is judged by; the parser has refused repeated names.
+    private struct Members {
+        var alg, kid, typ: JSONValue?
+        /// The first refused member in document order.
+        var refused: String?
+
+        mutating func take(_ value: JSONValue, named name: Span<UInt8>) {
+            if name.count == 3 {
+                switch (name[0], name[1], name[2]) {
+                case (UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "g")): alg = value
+                case (UInt8(ascii: "k"), UInt8(ascii: "i"), UInt8(ascii: "d")): kid = value
+                case (UInt8(ascii: "t"), UInt8(ascii: "y"), UInt8(ascii: "p")): typ = value
+                default: break
+                }
+            }
+            // Most headers hold only `alg`, `kid` and `typ`; no refused name starts with their letters.
+            guard refused == nil, !name.isEmpty, startsARefusedName[Int(name[0])] else { return }
+            refused = refusedMembers.first { $0.hasSameBytes(as: name) }
+        }
+    }
+
+    private static func header(_ found: Members) -> Result<JOSEHeader, TokenError> {
+        guard let algValue = found.alg else { return .failure(.missingAlgorithm) }
         guard case .string(let alg) = algValue else { return .failure(.headerMemberNotString("alg")) }
         // Compared as bytes: String `==` is canonical equivalence, and "alg" must be exactly one name.
         guard let algorithm = JWSAlgorithm(headerValue: alg) else { return .failure(.unsupportedAlgorithm(alg)) }
-
-        for (name, _) in members {
-            // Most headers hold only `alg`, `kid` and `typ`; no refused name starts with their letters.
-            guard let initial = name.utf8.first, Self.startsARefusedName[Int(initial)] else { continue }
-            if let refused = refusedMembers.first(where: { $0.hasSameBytes(as: name) }) {
-                return .failure(.refusedHeaderMember(refused))
-            }
-        }
+        if let refused = found.refused { return .failure(.refusedHeaderMember(refused)) }
 
         var keyID: String? = nil
-        if let kidValue = json["kid"] {
+        if let kidValue = found.kid {
             guard case .string(let kid) = kidValue else { return .failure(.headerMemberNotString("kid")) }
             guard kid.utf8.count <= maxKeyIDLength else { return .failure(.keyIDTooLong(limit: maxKeyIDLength)) }
             keyID = kid
         }
         var type: String? = nil
-        if let typValue = json["typ"] {
+        if let typValue = found.typ {
             guard case .string(let typ) = typValue else { return .failure(.headerMemberNotString("typ")) }
             type = typ
         }

@@ -2,11 +2,17 @@ import SessionAuthCore
 import Testing
 
 @Suite struct JOSEHeaderTests {
+    /// The header as the broker reads it (member by member from the bytes), checked against the same
+    /// header read from a parsed tree: every test below runs both and they must agree.
     private func header(_ json: String) -> Result<JOSEHeader, TokenError> {
+        let fromTree: Result<JOSEHeader, TokenError>
         switch StrictJSONParser.parse(Array(json.utf8)) {
-        case .success(let value): return JOSEHeader.parse(value)
-        case .failure(let error): return .failure(.headerNotJSON(error))
+        case .success(let value): fromTree = JOSEHeader.parse(value)
+        case .failure(let error): fromTree = .failure(.headerNotJSON(error))
         }
+        let fromBytes = JOSEHeader.parse(bytes: Array(json.utf8))
+        #expect(fromBytes == fromTree, "\(json)")
+        return fromBytes
     }
 
     @Test(arguments: JWSAlgorithm.allCases)
