@@ -4,9 +4,7 @@ extension String {
     /// `utf8.elementsEqual` walks the view generically (measured: the largest single cost of a token
     /// CONNECT's JSON member lookups).
     public func hasSameBytes(as other: String) -> Bool {
-        let theirs = other.utf8
-        guard utf8.count == theirs.count else { return false }
-        return hasSameBytes(as: theirs.span)
+        hasSameBytes(as: other.utf8.span)
     }
 
     /// The same comparison with bytes that are not (yet) a String, such as a name the JSON reader holds.

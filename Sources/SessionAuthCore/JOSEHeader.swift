@@ -53,14 +53,14 @@ public struct JOSEHeader: Equatable, Sendable {
         /// The first refused member in document order.
         var refused: String?
 
+        private static let keys = (alg: ShortName.key("alg"), kid: ShortName.key("kid"), typ: ShortName.key("typ"))
+
         mutating func take(_ value: JSONValue, named name: Span<UInt8>) {
-            if name.count == 3 {
-                switch (name[0], name[1], name[2]) {
-                case (UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "g")): alg = value
-                case (UInt8(ascii: "k"), UInt8(ascii: "i"), UInt8(ascii: "d")): kid = value
-                case (UInt8(ascii: "t"), UInt8(ascii: "y"), UInt8(ascii: "p")): typ = value
-                default: break
-                }
+            switch ShortName.key(name) {
+            case Self.keys.alg?: alg = value
+            case Self.keys.kid?: kid = value
+            case Self.keys.typ?: typ = value
+            default: break
             }
             // Most headers hold only `alg`, `kid` and `typ`; no refused name starts with their letters.
             guard refused == nil, !name.isEmpty, startsARefusedName[Int(name[0])] else { return }

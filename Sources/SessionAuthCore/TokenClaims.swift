@@ -79,26 +79,15 @@ public struct TokenClaims: Equatable, Sendable {
     private struct ClaimValues {
         var exp, sub, sid, role, iat, nbf, iss, aud, jti, publ, subs: JSONValue?
 
-        /// A name's bytes (at most four, all claim names are) with its length above them: one integer
-        /// comparison per claim name, and a name differing in any byte or in length never matches.
-        private static func key(_ bytes: Span<UInt8>) -> UInt64? {
-            guard bytes.count <= 4 else { return nil }
-            var key = UInt64(bytes.count) << 32
-            for index in bytes.indices { key |= UInt64(bytes[index]) << (8 * UInt64(3 - index)) }
-            return key
-        }
-
-        private static func key(_ name: StaticString) -> UInt64 {
-            name.withUTF8Buffer { key($0.span) } ?? .max
-        }
-
         private static let keys = (
-            exp: key("exp"), sub: key("sub"), sid: key("sid"), role: key("role"), iat: key("iat"), nbf: key("nbf"),
-            iss: key("iss"), aud: key("aud"), jti: key("jti"), publ: key("publ"), subs: key("subs")
+            exp: ShortName.key("exp"), sub: ShortName.key("sub"), sid: ShortName.key("sid"),
+            role: ShortName.key("role"), iat: ShortName.key("iat"), nbf: ShortName.key("nbf"),
+            iss: ShortName.key("iss"), aud: ShortName.key("aud"), jti: ShortName.key("jti"),
+            publ: ShortName.key("publ"), subs: ShortName.key("subs")
         )
 
         mutating func take(_ value: JSONValue, named name: Span<UInt8>) {
-            guard let key = Self.key(name) else { return }
+            guard let key = ShortName.key(name) else { return }
             let keys = Self.keys
             switch key {
             case keys.exp: exp = value

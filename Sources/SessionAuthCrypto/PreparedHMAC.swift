@@ -2,7 +2,7 @@ import COpenSSL
 import SessionAuthCore
 import Synchronization
 
-/// An HMAC secret keyed once per hash when the key is loaded, so a token check duplicates a ready
+/// An HMAC secret keyed once per hash when the key is loaded, so a token check restarts a ready
 /// context instead of asking OpenSSL's providers for HMAC and the digest again: the one-shot `HMAC()`
 /// fetched both on every call (measured: ~30,000 of an HS256 CONNECT's broker instructions).
 final class PreparedHMAC: @unchecked Sendable {

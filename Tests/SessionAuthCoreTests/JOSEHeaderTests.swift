@@ -20,6 +20,17 @@ import Testing
         #expect(header("{\"alg\":\"\(algorithm.rawValue)\"}") == .success(JOSEHeader(algorithm: algorithm)))
     }
 
+    /// Names are matched on their exact decoded bytes: an escaped spelling is the member, a name one
+    /// byte shorter or longer (or with a NUL after it) is some other member and ignored.
+    @Test func memberNamesAreMatchedOnTheirExactDecodedBytes() {
+        #expect(
+            header(#"{"\u0061lg":"HS256","k\u0069d":"k"}"#)
+                == .success(JOSEHeader(algorithm: .hs256, keyID: "k", type: nil)))
+        #expect(
+            header(#"{"alg":"HS256","ki":1,"kidd":2,"typ\u0000":3,"ty":4}"#) == .success(JOSEHeader(algorithm: .hs256)))
+        #expect(header(#"{"al":"HS256","algs":"HS256"}"#) == .failure(.missingAlgorithm))
+    }
+
     @Test func readsKeyIDAndType() {
         #expect(
             header(#"{"typ":"JWT","kid":"2024-07 key","alg":"PS384"}"#)
