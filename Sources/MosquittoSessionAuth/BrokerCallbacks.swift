@@ -74,7 +74,9 @@ enum BrokerCallbacks {
         let shortcut = state.messageShortcut(
             kind, topic: Span(_unsafeElements: topicBytes(topicPointer)), connection: connectionID(client))
         // With `log_level debug` every allow gets its log line, which only the judgement writes.
-        guard shortcut.allows(now: { Clock.nowSeconds() }), !BrokerLog.isDebugEnabled else {
+        guard shortcut.allows(coarseNow: { Clock.coarseSeconds() }, now: { Clock.nowSeconds() }),
+            !BrokerLog.isDebugEnabled
+        else {
             return judgeAccess(event, state: state)
         }
         state.metrics.aclDecided(allowed: true)

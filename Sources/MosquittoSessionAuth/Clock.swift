@@ -15,6 +15,15 @@ enum Clock {
         Int64(wallClock().tv_sec)
     }
 
+    /// Whole seconds of the kernel's coarse wall clock: on Linux `time()` returns the timekeeper's
+    /// seconds as of its last update (in the vDSO as in the system call), which never runs ahead of
+    /// `CLOCK_REALTIME` and trails it by at most one timer tick. It costs a fraction of an exact
+    /// reading and lets the ACL check skip that reading while a connection's end is seconds away
+    /// (`MessageShortcut.allows(coarseNow:now:)`).
+    static func coarseSeconds() -> Int64 {
+        Int64(time(nil))
+    }
+
     /// Never inlined: a `timespec` on the caller's stack made it pay for a stack protector, the ACL
     /// check included, although that one reads the clock only for connections with an end.
     @inline(never)

@@ -6,14 +6,14 @@
 /// before the memo is consulted, and new rules clear it (`AuthenticatedClient.rules`). Nothing else a
 /// decision depends on can change during a connection: the root, the token's claims and the identities
 /// are fixed at CONNECT, and a revoked or closed connection is no longer registered.
-struct AllowedTopicMemo: Sendable {
+@usableFromInline struct AllowedTopicMemo: Sendable {
     /// Longer topics are judged every time rather than copied.
     static let maxTopicLength = 256
 
-    private var write: [UInt8]? = nil
-    private var read: [UInt8]? = nil
+    @usableFromInline private(set) var write: [UInt8]? = nil
+    @usableFromInline private(set) var read: [UInt8]? = nil
 
-    @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
+    @inlinable @inline(__always)  // inside the ACL check: no call on the path of every message
     func contains(_ kind: AccessKind, _ topic: Span<UInt8>) -> Bool {
         switch kind {
         case .write: if let write { return Self.equal(write.span, topic) }
@@ -29,8 +29,8 @@ struct AllowedTopicMemo: Sendable {
     /// step) because the loop keeps them in bounds itself: both spans hold `count` bytes, `count` is at
     /// least 8 here, every load in the loop starts below `count - 8`, and the last starts at `count - 8`.
     /// Every bit pattern is a valid `UInt64`.
-    @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
-    private static func equal(_ remembered: Span<UInt8>, _ topic: Span<UInt8>) -> Bool {
+    @inlinable @inline(__always)  // inside the ACL check: no call on the path of every message
+    static func equal(_ remembered: Span<UInt8>, _ topic: Span<UInt8>) -> Bool {
         let count = remembered.count
         guard count == topic.count else { return false }
         guard count >= 8 else {

@@ -17,7 +17,7 @@ public final class AuthenticatedClient: Equatable, @unchecked Sendable {
         didSet { allowedTopics.clear() }
     }
     /// The topics this connection was last allowed to publish and to receive on, under `rules`.
-    @exclusivity(unchecked) var allowedTopics = AllowedTopicMemo()
+    @usableFromInline @exclusivity(unchecked) var allowedTopics = AllowedTopicMemo()
     /// The session's `expires_at`, kept current from the store.
     public internal(set) var sessionExpiresAt: Int64? {
         didSet { expiresAt = Self.earliest(sessionExpiresAt, token?.disconnectAt) }

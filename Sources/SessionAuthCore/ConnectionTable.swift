@@ -7,14 +7,14 @@
 /// shifts the following entries back, so there are no tombstones to accumulate. A slot is free when it
 /// holds no client, so every address is a valid key (no sentinel value to trap on), and a probe reads
 /// key and client from one array (one bounds check per step instead of three).
-struct ConnectionTable: Sendable {
-    private struct Slot: Sendable {
-        var key: UInt = 0
-        var client: AuthenticatedClient? = nil
+@usableFromInline struct ConnectionTable: Sendable {
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var key: UInt = 0
+        @usableFromInline var client: AuthenticatedClient? = nil
     }
 
-    private var slots: [Slot]
-    private var shift: Int
+    @usableFromInline var slots: [Slot]
+    @usableFromInline var shift: Int
     private(set) var count = 0
 
     init() {
@@ -22,15 +22,15 @@ struct ConnectionTable: Sendable {
         shift = UInt.bitWidth - 4
     }
 
-    private var mask: Int { slots.count - 1 }
+    @inlinable var mask: Int { slots.count - 1 }
 
     /// Fibonacci hashing of the address without its alignment bits, which are always zero.
-    private func home(_ key: UInt) -> Int {
+    @inlinable func home(_ key: UInt) -> Int {
         Int(truncatingIfNeeded: ((key &>> 4) &* 0x9E37_79B9_7F4A_7C15) &>> UInt(shift))
     }
 
-    @inline(__always)  // inside the registry's message shortcut: no call on the path of every message
-    private func slot(of key: UInt) -> Int? {
+    @inlinable @inline(__always)  // inside the ACL check: no call on the path of every message
+    func slot(of key: UInt) -> Int? {
         var index = home(key)
         while slots[index].client != nil {
             if slots[index].key == key { return index }
@@ -46,6 +46,7 @@ struct ConnectionTable: Sendable {
 
     /// `body`'s answer for the connection's client, or nil when the connection is not here. The client
     /// is lent, not returned: a returned reference cost a retain and a release on every ACL check.
+    @inlinable @inline(__always)  // inside the ACL check: no call on the path of every message
     func withClient<Result>(_ connection: ConnectionID, _ body: (borrowing AuthenticatedClient) -> Result) -> Result? {
         guard let index = slot(of: connection.rawValue), let client = slots[index].client else { return nil }
         return body(client)

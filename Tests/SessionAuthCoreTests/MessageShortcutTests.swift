@@ -73,25 +73,68 @@ import Testing
         #expect(Self.decide(.write, "s1/dt/t/dev1/x", client) == .allow)
         let shortcut = Self.shortcut(&registry, .write, "s1/dt/t/dev1/x")
         #expect(shortcut == .allowedAgain(until: Self.now + 10))
-        #expect(shortcut.allows(now: { Self.now + 9 }))
-        #expect(!shortcut.allows(now: { Self.now + 10 }), "the end's own second is past it")
-        #expect(!shortcut.allows(now: { Self.now + 11 }))
+        // The coarse clock reads the same second as the exact one (the common case) …
+        for second in [Self.now - 100, Self.now + 7, Self.now + 9] {
+            #expect(shortcut.allows(coarseNow: { second }, now: { second }))
+        }
+        #expect(
+            !shortcut.allows(coarseNow: { Self.now + 10 }, now: { Self.now + 10 }), "the end's own second is past it")
+        #expect(!shortcut.allows(coarseNow: { Self.now + 11 }, now: { Self.now + 11 }))
+        // … or trails it: near the end the exact clock decides.
+        #expect(!shortcut.allows(coarseNow: { Self.now + 9 }, now: { Self.now + 10 }))
+        #expect(!shortcut.allows(coarseNow: { Self.now + 8 }, now: { Self.now + 10 }))
+        #expect(shortcut.allows(coarseNow: { Self.now + 8 }, now: { Self.now + 9 }))
     }
 
-    @Test func theClockIsReadOnlyForAConnectionWithAnEnd() {
-        var reads = 0
-        #expect(
-            MessageShortcut.allowedAgain(until: .max).allows(now: {
-                reads += 1
-                return Self.now
-            }))
-        #expect(reads == 0)
-        #expect(
-            MessageShortcut.allowedAgain(until: Self.now + 1).allows(now: {
-                reads += 1
-                return Self.now
-            }))
-        #expect(reads == 1)
-        #expect(!MessageShortcut.judge.allows(now: { Self.now }))
+    /// Counts the reads of each clock while asking `shortcut` at coarse time `coarse` and exact time `exact`.
+    private static func ask(_ shortcut: MessageShortcut, coarse: Int64, exact: Int64) -> (
+        allowed: Bool, coarseReads: Int, exactReads: Int
+    ) {
+        var coarseReads = 0
+        var exactReads = 0
+        let allowed = shortcut.allows(
+            coarseNow: {
+                coarseReads += 1
+                return coarse
+            },
+            now: {
+                exactReads += 1
+                return exact
+            })
+        return (allowed, coarseReads, exactReads)
+    }
+
+    @Test func noClockIsReadForAConnectionWithoutAnEnd() {
+        let answer = Self.ask(.allowedAgain(until: .max), coarse: Self.now, exact: Self.now)
+        #expect(answer.allowed && answer.coarseReads == 0 && answer.exactReads == 0)
+        let judged = Self.ask(.judge, coarse: Self.now, exact: Self.now)
+        #expect(!judged.allowed && judged.coarseReads == 0 && judged.exactReads == 0)
+    }
+
+    @Test func theExactClockIsReadOnlyWithinTheCoarseClocksLagOfTheEnd() {
+        let end = Self.now + 100
+        let lag = MessageShortcut.coarseClockLag
+        // Further from the end than the coarse clock can trail: the coarse reading answers alone.
+        let far = Self.ask(.allowedAgain(until: end), coarse: end - lag - 1, exact: end - lag - 1)
+        #expect(far.allowed && far.coarseReads == 1 && far.exactReads == 0)
+        // Within the lag the exact clock is read, and it decides either way.
+        for coarse in (end - lag)..<end {
+            let inTime = Self.ask(.allowedAgain(until: end), coarse: coarse, exact: end - 1)
+            #expect(inTime.allowed && inTime.exactReads == 1, "coarse \(coarse - end) s from the end")
+            let late = Self.ask(.allowedAgain(until: end), coarse: coarse, exact: end)
+            #expect(!late.allowed && late.exactReads == 1, "coarse \(coarse - end) s from the end")
+        }
+        // At or past the end: refused (the coarse clock never runs ahead, so the exact one agrees).
+        for coarse in [end, end + 1, end + 1000] {
+            let past = Self.ask(.allowedAgain(until: end), coarse: coarse, exact: coarse)
+            #expect(!past.allowed && past.coarseReads == 1, "coarse \(coarse - end) s past the end")
+        }
+    }
+
+    @Test func extremeTimesNeitherTrapNorLetAMessageThroughLate() {
+        #expect(Self.ask(.allowedAgain(until: .max - 1), coarse: .min, exact: .min).allowed)
+        #expect(!Self.ask(.allowedAgain(until: .min), coarse: .min, exact: .min).allowed)
+        #expect(!Self.ask(.allowedAgain(until: .min + 1), coarse: .min, exact: .min + 1).allowed)
+        #expect(Self.ask(.allowedAgain(until: .min + 1), coarse: .min, exact: .min).allowed)
     }
 }
