@@ -46,9 +46,9 @@ public struct CompactJWS: Equatable, Sendable {
         guard !payloadText.isEmpty else { return .failure(.emptySegment(.payload)) }
         guard !signatureText.isEmpty else { return .failure(.emptySegment(.signature)) }
 
-        guard let headerBytes = Base64URL.decode(headerText) else { return .failure(.invalidBase64(.header)) }
-        guard let payload = Base64URL.decode(payloadText) else { return .failure(.invalidBase64(.payload)) }
-        guard let signature = Base64URL.decode(signatureText) else { return .failure(.invalidBase64(.signature)) }
+        guard let headerBytes = Base64URL.decode(headerText.span) else { return .failure(.invalidBase64(.header)) }
+        guard let payload = Base64URL.decode(payloadText.span) else { return .failure(.invalidBase64(.payload)) }
+        guard let signature = Base64URL.decode(signatureText.span) else { return .failure(.invalidBase64(.signature)) }
 
         let header: JOSEHeader
         switch JOSEHeader.parse(bytes: headerBytes) {
