@@ -115,25 +115,45 @@ extension PluginABISuite {
             #expect(plugin.kickedClientIDs == ["doomed"])
         }
 
+        /// A session end (Unix seconds) 1.5 to 2 s ahead: taken in the first half of a second, so that
+        /// starting the plugin and logging in on a loaded machine cannot run past it (an end one second
+        /// ahead of any moment was sometimes already past at the login).
+        static func sessionEndSoon() -> Int64 {
+            var now = Date().timeIntervalSince1970
+            let fraction = now - now.rounded(.down)
+            if fraction >= 0.5 {
+                Thread.sleep(forTimeInterval: 1 - fraction)
+                now = Date().timeIntervalSince1970
+            }
+            return Int64(now.rounded(.down)) + 2
+        }
+
+        static func sleep(untilJustAfter end: Int64) {
+            let wait = Double(end) + 0.2 - Date().timeIntervalSince1970
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        }
+
         @Test func expiredSessionIsKickedWithNoStoreChange() throws {
             let plugin = try PluginHarness()
-            try plugin.addSession(id: "s1", pin: "111111", expiresAt: Int64(Date().timeIntervalSince1970) + 1)
+            let end = Self.sessionEndSoon()
+            try plugin.addSession(id: "s1", pin: "111111", expiresAt: end)
             plugin.start()
             #expect(stub_basic_auth(plugin.client("dev"), "dev", "s1:111111") == authOK)
-            Thread.sleep(forTimeInterval: 1.2)
+            Self.sleep(untilJustAfter: end)
             _ = stub_tick()
             #expect(plugin.kickedClientIDs == ["dev"])
         }
 
         @Test func aRepeatedTopicIsDeniedOnceTheSessionHasExpired() throws {
             let plugin = try PluginHarness()
-            try plugin.addSession(id: "s1", pin: "111111", expiresAt: Int64(Date().timeIntervalSince1970) + 1)
+            let end = Self.sessionEndSoon()
+            try plugin.addSession(id: "s1", pin: "111111", expiresAt: end)
             plugin.start()
             let device = plugin.client("dev")
             #expect(stub_basic_auth(device, "dev", "s1:111111") == authOK)
             #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == authOK)
             #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == authOK, "the remembered topic")
-            Thread.sleep(forTimeInterval: 1.2)
+            Self.sleep(untilJustAfter: end)
             // No tick: the check itself must see the end, not only the kick.
             #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_WRITE) == aclDenied)
             #expect(stub_acl_check(device, "s1/x", MOSQ_ACL_READ) == aclDenied)
