@@ -13,8 +13,8 @@
         @usableFromInline var client: AuthenticatedClient? = nil
     }
 
-    @usableFromInline var slots: [Slot]
-    @usableFromInline var shift: Int
+    @usableFromInline private(set) var slots: [Slot]
+    @usableFromInline private(set) var shift: Int
     private(set) var count = 0
 
     init() {
