@@ -20,5 +20,4 @@ import Testing
         #expect(largestLag < MessageShortcut.coarseClockLag, "the coarse clock trailed by \(largestLag) s")
         #expect(largestLag <= 1, "a second boundary between readings is the most the seconds may differ by")
     }
-
 }
