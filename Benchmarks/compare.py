@@ -7,7 +7,8 @@ Variants, started one after another on loopback with the same Mosquitto and the 
   c        the dynamic-security plugin, one role per device (2.0.11's dynsec has no %u)
   d        this plugin, pin login
   e-ALG    this plugin, token login (RS256, ES256, EdDSA, HS256)
-Device i is `dev<i>` (client id and username) in session `s<i>`; its topics are `s<i>/dt/+/dev<i>/#`
+Device i is `dev<i>` (client id and username; `dev<i>-<k>` for its k-th extra login in the CONNECT test
+at 1,000 devices) in session `s<i>`; its topics are `s<i>/dt/+/dev<i>/#`
 (write) and `s<i>/cmd/+/dev<i>/#` (read and write) in every variant. The broker runs on CPU 0, the load
 generator (Tools/LoadGen/mqtt-load, C, epoll) on CPU 1. This script only orchestrates: it provisions,
 starts and stops brokers, runs the generator and valgrind, and writes the report. It is not a load

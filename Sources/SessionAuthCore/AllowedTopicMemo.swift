@@ -2,8 +2,9 @@
 ///
 /// Devices send and receive on a few fixed topics, so most messages repeat the previous decision, and
 /// comparing the topic's bytes costs a fraction of judging it against the rules again (measured with
-/// callgrind in docs/PERFORMANCE.md). Only allows are remembered; the connection's expiry is checked
-/// before the memo is consulted, and new rules clear it (`AuthenticatedClient.rules`). Nothing else a
+/// callgrind in docs/PERFORMANCE.md). Only allows are remembered; a remembered allow counts only before
+/// the connection's end (`MessageShortcut.allows`, `AccessPolicy.decideMessage`), and new rules clear it
+/// (`AuthenticatedClient.rules`). Nothing else a
 /// decision depends on can change during a connection: the root, the token's claims and the identities
 /// are fixed at CONNECT, and a revoked or closed connection is no longer registered.
 @usableFromInline struct AllowedTopicMemo: Sendable {
