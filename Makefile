@@ -44,7 +44,7 @@ test: build
 # Benchmarks (docs/PERFORMANCE.md): the decision, store-change and token micro-benchmarks, then
 # Benchmarks/compare.py: this plugin side by side with no auth, password_file + acl_file and dynamic
 # security on the real broker (CPU 0) under the C load generator Tools/LoadGen (CPU 1), with callgrind.
-# Quick subset by default (1,000 devices, ES256 tokens, about 15 min); `make bench FULL=1` runs the full
+# Quick subset by default (1,000 devices, ES256 tokens, about 20 min); `make bench FULL=1` (about 75 min) runs the full
 # matrix (1,000 and 100,000 devices, RS256/ES256/EdDSA/HS256). Writes docs/PERFORMANCE.md's comparison.
 # The same swiftc flags as `build`: other flags in the shared .build would relink sessionctl against the
 # shared Swift runtime on the next `make build`, and the Debian package refuses such a binary.

@@ -338,7 +338,7 @@ def wall_clock_rep(tools, provisioned, plans, variant, plugin, folder, settings)
                            [(client if i < devices else f"{client}-{i // devices}", user, password)
                             for i, (client, user, password) in enumerate(logins)])
         # The median of several runs (each closes its connections before the next): one run's rate moved
-        # by up to 30 % from the next on the same broker (the kernel's share of a CONNECT is ~80 %).
+        # by up to 20 % from the next on the same broker (the kernel's share of a CONNECT is ~80 %).
         connects = []
         for _ in range(settings.connect_runs):
             connect = generator(tools, broker, ["connect", "--credentials", good, "--count", str(count),
@@ -361,8 +361,9 @@ def wall_clock_rep(tools, provisioned, plans, variant, plugin, folder, settings)
         for name, plan in (("p2p", plans.point_to_point(variant)), ("fanout", plans.fan_out(variant))):
             for qos in ("0", "1"):
                 # QoS 1 settles into a regime per run (new connections each time) and keeps it for the
-                # run's length: (a) alone gave 68,000-112,000 messages/s over twelve 3 s runs, the broker
-                # saturated in every one. Several short runs and their median, not one long run.
+                # run's length: (a) alone gave 68,000-107,000 messages/s over sixteen 3 s runs on four
+                # brokers, the broker saturated in every one. Several short runs and their median, not
+                # one long run.
                 runs = [generator(tools, broker, ["pubsub", "--plan", plan, "--qos", qos, "--seconds",
                                                   str(settings.seconds), "--warmup", str(settings.warmup)])
                         for _ in range(settings.qos1_runs if qos == "1" else 1)]
@@ -616,8 +617,8 @@ def report(results, settings, command):
 
 
 def variant_name(variant):
-    names = {"a": "(a) no auth", "a2": "(a′) no auth again: A/A control", "b": "(b) password_file + acl_file", "c": "(c) dynamic-security",
-             "d": "(d) this plugin, pin"}
+    names = {"a": "(a) no auth", "a2": "(a′) no auth again: A/A control", "b": "(b) password_file + acl_file",
+             "c": "(c) dynamic-security", "d": "(d) this plugin, pin"}
     return names.get(variant) or f"(e) this plugin, {variant[2:]} token"
 
 
