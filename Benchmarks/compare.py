@@ -740,7 +740,7 @@ class Tools:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="1,000 and 100,000 devices, every token algorithm")
-    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--reps", type=int, default=5, help="interleaved repetitions (make bench REPS=N)")
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--sessionctl", required=True)
     parser.add_argument("--provision", required=True)
@@ -772,7 +772,8 @@ def main():
     shutil.rmtree(settings.work, ignore_errors=True)
     os.makedirs(settings.work)
     results = {"machine": machine(), "sizes": {}}
-    command = "make bench" + (" FULL=1" if settings.full else "")
+    command = "make bench" + (" FULL=1" if settings.full else "") + (f" REPS={settings.reps}"
+                                                                      if settings.reps != 5 else "")
     log(f"bench: {command}: variants {', '.join(variants)} at {', '.join(f'{s:,}' for s in sizes)} devices, "
         f"{settings.reps} repetitions")
     verify_rates = openssl_verify_rates()
