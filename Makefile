@@ -44,9 +44,9 @@ test: build
 # Benchmarks (docs/PERFORMANCE.md): the decision, store-change and token micro-benchmarks, then
 # Benchmarks/compare.py: this plugin side by side with no auth, password_file + acl_file and dynamic
 # security on the real broker (CPU 0) under the C load generator Tools/LoadGen (CPU 1), with callgrind.
-# Quick subset by default (1,000 devices, ES256 tokens, about 20 min); `make bench FULL=1` (about 75 min) runs the full
-# matrix (1,000 and 100,000 devices, RS256/ES256/EdDSA/HS256); REPS=9 for more interleaved repetitions
-# than 5 (the time grows with them). Writes docs/PERFORMANCE.md's comparison.
+# Quick subset by default (1,000 devices, ES256 tokens, about 20 min); `make bench FULL=1` (about 75 min)
+# runs the full matrix (1,000 and 100,000 devices, RS256/ES256/EdDSA/HS256); REPS=9 for more interleaved
+# repetitions than 5 (the time grows with them). Writes docs/PERFORMANCE.md's comparison.
 # The same swiftc flags as `build`: other flags in the shared .build would relink sessionctl against the
 # shared Swift runtime on the next `make build`, and the Debian package refuses such a binary.
 BENCH_FLAGS := -Xswiftc -static-stdlib
@@ -62,8 +62,9 @@ bench: build
 	"$(RELEASE_BIN)/decision-bench"
 	"$(RELEASE_BIN)/reload-bench"
 	"$(RELEASE_BIN)/token-bench"
-	python3 Benchmarks/compare.py $(if $(FULL),--full) $(if $(REPS),--reps $(REPS)) --plugin $(PLUGIN) --sessionctl $(CLI) \
-		--provision "$(RELEASE_BIN)/bench-provision" --load $(LOADGEN) --decision "$(RELEASE_BIN)/decision-bench"
+	python3 Benchmarks/compare.py $(if $(FULL),--full) $(if $(REPS),--reps $(REPS)) \
+		--plugin $(PLUGIN) --sessionctl $(CLI) --provision "$(RELEASE_BIN)/bench-provision" --load $(LOADGEN) \
+		--decision "$(RELEASE_BIN)/decision-bench"
 
 # libFuzzer targets for the parsers of client input (Fuzz/, scripts/fuzz.sh): built by swiftc into
 # .build-fuzz/, outside SwiftPM. FUZZ_SECONDS=600 make fuzz for a longer run; fuzz-smoke is 10 s each.

@@ -44,8 +44,10 @@ BROKER_CPU = "0"
 LOAD_CPU = "1"
 TOKEN_ALGORITHMS_FULL = ["RS256", "ES256", "EdDSA", "HS256"]
 OPENSSL_SPEED_NAMES = {"RS256": "rsa3072", "ES256": "ecdsap256", "EdDSA": "ed25519"}
-# The variants without authentication: (a) and its A/A control.
-NO_AUTH = ("a", "a2")
+# The A/A control: (a) again, measured like a variant; and the variants without authentication.
+CONTROL = "a2"
+NO_AUTH = ("a", CONTROL)
+DEFAULT_REPS = 5
 REPORT_BEGIN = "<!-- compare:begin (written by Benchmarks/compare.py) -->"
 REPORT_END = "<!-- compare:end -->"
 
@@ -400,7 +402,7 @@ def instructions(tools, provisioned, plans, variant, plugin, folder, settings):
     result = {}
     for kind, unit in (("message", settings.cg_messages), ("connect", settings.cg_connects)):
         differences = []
-        for pair in range(settings.cg_pairs):
+        for _ in range(settings.cg_pairs):
             totals = {}
             for amount in (unit, 2 * unit):
                 out = os.path.join(folder, f"callgrind-{variant}-{kind}-{amount}.out")
@@ -548,15 +550,13 @@ def report(results, settings, command):
     for devices, size in results["sizes"].items():
         out.append(f"### {int(devices):,} provisioned devices")
         out.append("")
-        connect_devices = size.get("connect_devices", settings.connect_count)
         out.append(f"Provisioning took {size['provision_seconds']:.1f} s. Throughput: {settings.seconds} s measured "
                    f"after {settings.warmup} s warm-up (QoS 1: the median of {settings.qos1_runs} such runs in each "
-                   "repetition); "
-                   f"point-to-point = {Plans.PAIRS} publisher/subscriber pairs, fan-out = 1 publisher to "
-                   f"{Plans.FANOUT} subscribers (every delivery a read check); messages/s delivered, ratio to (a) "
-                   f"from the same repetition. CONNECT: {settings.connect_count:,} CONNECTs of {connect_devices:,} "
-                   f"devices, {settings.concurrency} in flight, the median of {settings.connect_runs} runs in each "
-                   "repetition; bad = each of those devices once with a wrong "
+                   f"repetition); point-to-point = {Plans.PAIRS} publisher/subscriber pairs, fan-out = 1 publisher "
+                   f"to {Plans.FANOUT} subscribers (every delivery a read check); messages/s delivered, ratio to (a) "
+                   f"from the same repetition. CONNECT: {settings.connect_count:,} CONNECTs of "
+                   f"{size['connect_devices']:,} devices, {settings.concurrency} in flight, the median of "
+                   f"{settings.connect_runs} runs in each repetition; bad = each of those devices once with a wrong "
                    "pin/password or a broken token signature. Instructions: callgrind, broker process, difference "
                    f"of two run lengths, median of {settings.cg_pairs} such pairs, Swift's hash seed fixed.")
         out.append("")
@@ -617,7 +617,7 @@ def report(results, settings, command):
 
 
 def variant_name(variant):
-    names = {"a": "(a) no auth", "a2": "(a′) no auth again: A/A control", "b": "(b) password_file + acl_file",
+    names = {"a": "(a) no auth", CONTROL: "(a′) no auth again: A/A control", "b": "(b) password_file + acl_file",
              "c": "(c) dynamic-security", "d": "(d) this plugin, pin"}
     return names.get(variant) or f"(e) this plugin, {variant[2:]} token"
 
@@ -691,12 +691,12 @@ def targets(results, verify_rates, plugin_bytes):
                 need = 0.8 * ceiling
                 lines.append(f"{devices} devices, {variant} CONNECTs/s {row['connect_rate']:,.0f} ≥ 0.8 × 1/(1/C + 1/V) "
                              f"= {need:,.0f} (C {connect_a:,.0f}, V {fmt(verify)}): {verdict(row['connect_rate'] >= need)}.")
-        if "a2" in rows:
-            control = rows["a2"]
+        if CONTROL in rows:
+            control = rows[CONTROL]
             cells = ", ".join(f"{k.replace('_', ' ')} {control[f'{k}_ratio']:.2f}"
                               for k in ("p2p_qos0", "p2p_qos1", "fanout_qos0", "fanout_qos1"))
-            lines.append(f"{devices} devices, A/A control (a′), no target: what noise alone gives, throughput {cells}; "
-                         f"CONNECTs/s {control['connect_rate'] / a['connect_rate']:.2f} × C.")
+            lines.append(f"{devices} devices, A/A control (a′), no target: what noise alone gives, "
+                         f"throughput {cells}; CONNECTs/s {control['connect_rate'] / a['connect_rate']:.2f} × C.")
         if int(devices) >= 100_000 and "d" in rows:
             d = rows["d"]
             lines.append(f"{devices} devices: startup {d['startup_ms']:.0f} ms ≤ 1 s, RSS {d['rss_end_mb']:.1f} MB ≤ 100 MB: "
@@ -740,7 +740,7 @@ class Tools:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="1,000 and 100,000 devices, every token algorithm")
-    parser.add_argument("--reps", type=int, default=5, help="interleaved repetitions (make bench REPS=N)")
+    parser.add_argument("--reps", type=int, default=DEFAULT_REPS, help="interleaved repetitions (make bench REPS=N)")
     parser.add_argument("--plugin", required=True)
     parser.add_argument("--sessionctl", required=True)
     parser.add_argument("--provision", required=True)
@@ -768,12 +768,13 @@ def main():
     sizes = [1_000, 100_000] if settings.full else [1_000]
     algorithms = TOKEN_ALGORITHMS_FULL if settings.full else ["ES256"]
     # The control last: it runs furthest from (a) in every repetition (the order alternates).
-    variants = ["a", "b", "c", "d"] + [f"e-{a}" for a in algorithms] + ["a2"]
+    variants = ["a", "b", "c", "d"] + [f"e-{a}" for a in algorithms] + [CONTROL]
     shutil.rmtree(settings.work, ignore_errors=True)
     os.makedirs(settings.work)
     results = {"machine": machine(), "sizes": {}}
-    command = "make bench" + (" FULL=1" if settings.full else "") + (f" REPS={settings.reps}"
-                                                                      if settings.reps != 5 else "")
+    command = "make bench" + (" FULL=1" if settings.full else "")
+    if settings.reps != DEFAULT_REPS:
+        command += f" REPS={settings.reps}"
     log(f"bench: {command}: variants {', '.join(variants)} at {', '.join(f'{s:,}' for s in sizes)} devices, "
         f"{settings.reps} repetitions")
     verify_rates = openssl_verify_rates()
@@ -795,7 +796,7 @@ def main():
                                    settings))
         if not settings.no_callgrind:
             size["instructions"] = {}
-            for variant in (v for v in variants if v != "a2"):  # the control would count what (a) counts
+            for variant in (v for v in variants if v != CONTROL):  # it would count what (a) counts
                 log(f"bench: {devices:,} devices, callgrind, variant {variant}")
                 size["instructions"][variant] = instructions(tools, provisioned, plans, variant, tools.plugin,
                                                              os.path.join(folder, "callgrind"), settings)

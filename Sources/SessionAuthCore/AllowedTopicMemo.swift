@@ -4,9 +4,9 @@
 /// comparing the topic's bytes costs a fraction of judging it against the rules again (measured with
 /// callgrind in docs/PERFORMANCE.md). Only allows are remembered; a remembered allow counts only before
 /// the connection's end (`MessageShortcut.allows`, `AccessPolicy.decideMessage`), and new rules clear it
-/// (`AuthenticatedClient.rules`). Nothing else a
-/// decision depends on can change during a connection: the root, the token's claims and the identities
-/// are fixed at CONNECT, and a revoked or closed connection is no longer registered.
+/// (`AuthenticatedClient.rules`). Nothing else a decision depends on can change during a connection: the
+/// root, the token's claims and the identities are fixed at CONNECT, and a revoked or closed connection
+/// is no longer registered.
 @usableFromInline struct AllowedTopicMemo: Sendable {
     /// Longer topics are judged every time rather than copied.
     static let maxTopicLength = 256
