@@ -46,7 +46,7 @@ test: build
 # security on the real broker (CPU 0) under the C load generator Tools/LoadGen (CPU 1), with callgrind.
 # Quick subset by default (1,000 devices, ES256 tokens, about 20 min); `make bench FULL=1` (about 75 min)
 # runs the full matrix (1,000 and 100,000 devices, RS256/ES256/EdDSA/HS256); REPS=9 for more interleaved
-# repetitions than 5 (the time grows with them). Writes docs/PERFORMANCE.md's comparison.
+# repetitions than 5 (FULL=1 REPS=9: about 2 h). Writes docs/PERFORMANCE.md's comparison.
 # The same swiftc flags as `build`: other flags in the shared .build would relink sessionctl against the
 # shared Swift runtime on the next `make build`, and the Debian package refuses such a binary.
 BENCH_FLAGS := -Xswiftc -static-stdlib
