@@ -1095,13 +1095,10 @@ static void ping_all(void)
     }
 }
 
-/* One epoll round. It never sleeps: on loopback, a sleeping generator makes the broker's core pay for
- * waking it on every CONNACK or delivery (perf: about 8 us per CONNECT at the token variants' rates,
- * where the generator waits for CONNACKs; none at (a)'s, where it is always busy), a cost a remote client
- * pays on its own machine. The generator has its own core. */
-static void pump(void)
+/* One epoll round. */
+static void pump(int timeout_ms)
 {
-    int n = epoll_wait(g_ep, g_events, MAX_EVENTS, 0);
+    int n = epoll_wait(g_ep, g_events, MAX_EVENTS, timeout_ms);
     if (n < 0) {
         if (errno != EINTR) {
             perror("mqtt-load: epoll_wait");
@@ -1117,6 +1114,16 @@ static void pump(void)
         g_last_ping = g_now;
         ping_all();
     }
+}
+
+static int ms_until(double t)
+{
+    double d = (t - mono()) * 1000.0;
+    if (d <= 0)
+        return 0;
+    if (d > 100)
+        return 100;
+    return (int)ceil(d);
 }
 
 /* Sends DISCONNECT everywhere and waits (up to 2 s) for the broker to close its end first,
@@ -1138,7 +1145,7 @@ static void disconnect_all(void)
     }
     double until = mono() + DRAIN_SECONDS;
     while (g_nopen > 0 && mono() < until)
-        pump();
+        pump(ms_until(until));
     for (size_t i = 0; i < g_nconns; i++)
         if (g_conns[i].fd >= 0)
             conn_close(&g_conns[i]);
@@ -1263,7 +1270,12 @@ static int run_connect(void)
         launch();
         if (g_inflight == 0 && (g_next >= g_hi || g_stop_launch))
             break;
-        pump();
+        /* Never sleeps here: on loopback, a generator asleep in epoll_wait makes the broker's core pay
+         * for waking it on every CONNACK (perf: ~8 us per CONNECT at the token variants' rates, where
+         * it waits for CONNACKs; nothing at (a)'s, where it is always busy), a cost a remote client
+         * pays on its own machine. Not while publishing: there it made QoS 1 runs noisier and lower
+         * for every variant but (a), Mosquitto's own included (docs/PERFORMANCE.md). */
+        pump(0);
         double ref = g_last_outcome > g_last_launch ? g_last_outcome : g_last_launch;
         if (g_inflight > 0 && g_now - ref > opt.timeout) {
             fprintf(stderr, "mqtt-load: no connection outcome for %.0f s, giving up on %zu attempts in flight\n",
@@ -1281,7 +1293,7 @@ static int run_connect(void)
     if (opt.hold > 0) {
         double until = mono() + opt.hold;
         while (mono() < until)
-            pump();
+            pump(ms_until(until));
     }
     disconnect_all();
     if (g_lost)
@@ -1418,8 +1430,8 @@ static void emit_publish(struct pub *p, uint32_t idx)
     mark_pending(c);
 }
 
-/* Round-robin over publishers with credit, at most SCHEDULE_BUDGET publishes per round. */
-static void schedule(void)
+/* Round-robin over publishers with credit. Returns 1 if the budget ran out (more to do now). */
+static int schedule(void)
 {
     int budget = SCHEDULE_BUDGET;
     while (budget > 0 && g_ring_count > 0) {
@@ -1436,6 +1448,7 @@ static void schedule(void)
             ring_push(idx);
     }
     flush_pending();
+    return budget == 0;
 }
 
 static uint64_t outstanding(void)
@@ -1462,7 +1475,7 @@ static void wait_ready(size_t *ready, size_t want, const char *what, double dead
 {
     while (*ready < want) {
         launch();
-        pump();
+        pump(100);
         if (g_now > deadline)
             pubsub_fail("setup timed out after %.0f s: %zu of %zu %s ready", opt.timeout, *ready, want, what);
     }
@@ -1601,9 +1614,14 @@ static int run_pubsub(void)
         ps.measuring = 1;
     }
     for (;;) {
-        schedule();
+        int more = schedule();
+        int tmo = 100;
+        if (more)
+            tmo = 0;
+        else if (opt.have_seconds)
+            tmo = ms_until(ps.measuring ? meas_end : meas_start);
         g_delivery_seen = 0;
-        pump();
+        pump(tmo);
         double now = g_now;
         if (g_delivery_seen)
             last_delivery = now;
@@ -1641,7 +1659,7 @@ static int run_pubsub(void)
         double drain_start = mono(), until = drain_start + DRAIN_SECONDS;
         while (outstanding() > 0 && mono() < until) {
             g_delivery_seen = 0;
-            pump();
+            pump(ms_until(until));
             if (g_delivery_seen)
                 last_delivery = g_now;
             if (g_now - last_delivery > STALL_SECONDS)
