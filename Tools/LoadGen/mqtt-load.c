@@ -1271,10 +1271,10 @@ static int run_connect(void)
         if (g_inflight == 0 && (g_next >= g_hi || g_stop_launch))
             break;
         /* Never sleeps here: on loopback, a generator asleep in epoll_wait makes the broker's core pay
-         * for waking it on every CONNACK (perf: ~8 us per CONNECT at the token variants' rates, where
-         * it waits for CONNACKs; nothing at (a)'s, where it is always busy), a cost a remote client
-         * pays on its own machine. Not while publishing: there it made QoS 1 runs noisier and lower
-         * for every variant but (a), Mosquitto's own included (docs/PERFORMANCE.md). */
+         * for waking it on every CONNACK (perf: 7-10 us per CONNECT at RS256's rate, where it waits for
+         * CONNACKs; nothing at (a)'s, where it is always busy), a cost a remote client pays on its own
+         * machine. Not while publishing: there it cut QoS 1 throughput for every variant, (a) included,
+         * and most for those with authentication, Mosquitto's own included (docs/PERFORMANCE.md). */
         pump(0);
         double ref = g_last_outcome > g_last_launch ? g_last_outcome : g_last_launch;
         if (g_inflight > 0 && g_now - ref > opt.timeout) {
