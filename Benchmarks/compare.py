@@ -545,7 +545,9 @@ def report(results, settings, command):
                f"{settings.reps} interleaved repetitions, medians).")
     out.append(f"Date: {datetime.date.today().isoformat()}. Machine: {results['machine']}.")
     out.append(f"Broker on CPU {BROKER_CPU}, load generator (Tools/LoadGen/mqtt-load) on CPU {LOAD_CPU}; "
-               "persistence off, log_type error/warning, max_queued_messages 10000, default set_tcp_nodelay.")
+               "persistence off, log_type error/warning, max_queued_messages 10000, default set_tcp_nodelay. "
+               "The generator polls its sockets without sleeping while it makes CONNECTs and sleeps in "
+               "`epoll_wait` while publishing (see the section on it below the table).")
     out.append("")
     for devices, size in results["sizes"].items():
         out.append(f"### {int(devices):,} provisioned devices")
