@@ -547,7 +547,8 @@ def report(results, settings, command):
     out.append(f"Broker on CPU {BROKER_CPU}, load generator (Tools/LoadGen/mqtt-load) on CPU {LOAD_CPU}; "
                "persistence off, log_type error/warning, max_queued_messages 10000, default set_tcp_nodelay. "
                "The generator polls its sockets without sleeping while it makes CONNECTs and sleeps in "
-               "`epoll_wait` while publishing (see the section on it below the table).")
+               "`epoll_wait` while publishing (why: the section \"A generator that does not sleep while "
+               "connecting\").")
     out.append("")
     for devices, size in results["sizes"].items():
         out.append(f"### {int(devices):,} provisioned devices")
